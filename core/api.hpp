@@ -1,0 +1,26 @@
+#pragma once
+// The JSON boundary shared by the CLI, the WebAssembly module and the page: one request object
+// in, one result object out. Errors are data: {"error": {"code", "field", "message"}}.
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "estimate.hpp"
+
+namespace vramcalc {
+
+// Reads a request object ({"model": id | "config": {...} | "config_text": "...", "quant",
+// "context", "sequences", "kv_type", "runtime", "flash_attn", "ubatch"}). Throws InputError.
+EstimateRequest request_from_json(const nlohmann::json& req);
+
+// Never throws: returns the estimate or an error object, serialised.
+std::string estimate_json(const std::string& request_text);
+nlohmann::json estimate_json_value(const nlohmann::json& request);
+
+// {"models": [...], "quants": [...], "runtimes": [...], "kv_types": [...], "defaults": {...}}
+nlohmann::json catalog_json();
+std::string catalog_json_text();
+
+nlohmann::json error_json(const std::string& code, const std::string& field, const std::string& message);
+
+}  // namespace vramcalc

@@ -1,0 +1,289 @@
+#include "estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.hpp"
+
+namespace vramcalc {
+
+using nlohmann::json;
+
+namespace {
+
+uint64_t pad(uint64_t n, uint64_t to) { return to > 1 ? (n + to - 1) / to * to : n; }
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::string fmt_gib(uint64_t bytes) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / double(1ull << 30));
+  return buf;
+}
+
+}  // namespace
+
+uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes) {
+  // gguf.md: header = magic u32 + version u32 + tensor_count u64 + kv_count u64.
+  uint64_t bytes = 24;
+  // Tokenizer arrays: each string is a u64 length plus its UTF-8 bytes. Byte-level BPE token
+  // strings average about 7.5 bytes ("Ġ" for a leading space is 2 bytes) and merges about 8.5
+  // ("a b"); these averages are estimates, worth about +-2 MB on a 128K vocabulary.
+  constexpr double kAvgTokenBytes = 7.5;
+  constexpr double kAvgMergeBytes = 8.5;
+  const uint64_t n_tok = a.tokenizer.n_tokens;
+  bytes += uint64_t(std::llround(double(n_tok) * (8 + kAvgTokenBytes)));  // tokenizer.ggml.tokens
+  bytes += n_tok * 4;                                                      // tokenizer.ggml.token_type (i32)
+  if (a.tokenizer.model == "llama") bytes += n_tok * 4;                    // tokenizer.ggml.scores (f32, SentencePiece)
+  bytes += uint64_t(std::llround(double(a.tokenizer.n_merges) * (8 + kAvgMergeBytes)));
+  // About 40 scalar keys (general.*, <arch>.*, token ids) and the chat template (a few KB).
+  bytes += 40 * 48 + 4096;
+  bytes += tensor_info_bytes;
+  return bytes;
+}
+
+Estimate estimate(const EstimateRequest& req) {
+  const Catalog& cat = catalog();
+  Estimate e;
+  if (req.custom) {
+    e.arch = &*req.custom;
+  } else {
+    e.catalog_model = cat.find_model(req.model);
+    if (!e.catalog_model) {
+      throw InputError("unknown_model", "model", "unknown model \"" + req.model + "\" (see --list-models)");
+    }
+    e.arch = &e.catalog_model->arch;
+  }
+  const ModelArch& a = *e.arch;
+
+  e.quant = cat.find_quant(req.quant);
+  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\" (see --list-quants)");
+  e.runtime = cat.find_runtime(req.runtime);
+  if (!e.runtime) {
+    std::vector<std::string> ids;
+    for (const auto& r : cat.runtimes) ids.push_back(r.id);
+    throw InputError("unknown_runtime", "runtime", "unknown runtime \"" + req.runtime + "\" (one of: " + join(ids) + ")");
+  }
+  const RuntimeProfile& rt = *e.runtime;
+
+  const std::string kv_name = req.kv_type.empty() ? rt.kv_type_default : req.kv_type;
+  e.kv_type = cat.find_kv_type(kv_name);
+  if (!e.kv_type || std::find(rt.kv_types.begin(), rt.kv_types.end(), e.kv_type->name) == rt.kv_types.end()) {
+    throw InputError("unsupported_kv_type", "kv_type",
+                     "KV cache type \"" + kv_name + "\" is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");
+  }
+  if (req.context < 1) throw InputError("invalid_context", "context", "context must be at least 1 token");
+  if (req.context > kMaxContext) {
+    throw InputError("invalid_context", "context", "context of " + std::to_string(req.context) +
+                                                       " tokens is beyond any model (at most " + std::to_string(kMaxContext) + ")");
+  }
+  if (req.sequences < 1 || req.sequences > kMaxSequences) {
+    throw InputError("invalid_sequences", "sequences",
+                     "sequences must be between 1 and " + std::to_string(kMaxSequences) + " (got " + std::to_string(req.sequences) + ")");
+  }
+  if (req.ubatch > kMaxUbatch) {
+    throw InputError("invalid_ubatch", "ubatch", "ubatch must be between 1 and " + std::to_string(kMaxUbatch));
+  }
+  e.context = req.context;
+  e.sequences = req.sequences;
+  e.ubatch = req.ubatch ? req.ubatch : rt.ubatch_default;
+  e.flash_attn = req.flash_attn.value_or(rt.flash_attn_default);
+
+  // KV layout: DeepSeek's MLA cache depends on the runtime (and, for llama.cpp, on the GGUF).
+  const MlaCache mla = rt.mla_cache;
+  const bool has_v_cache = kv_layer_elems(a, mla).v > 0;
+  if (rt.is_llama_cpp() && !e.flash_attn && has_v_cache && (e.kv_type->block_size > 1)) {
+    throw InputError("kv_type_needs_flash_attn", "kv_type",
+                     "llama.cpp stores a quantized V cache (" + e.kv_type->name +
+                         ") only with flash attention on: turn flash attention on or use f16");
+  }
+
+  // Weights.
+  const bool split = rt.gguf_split_kv_b && e.quant->gguf;
+  std::vector<Tensor> custom_tensors;
+  const std::vector<Tensor>* tensors;
+  if (e.catalog_model) {
+    tensors = split ? &e.catalog_model->tensors_split : &e.catalog_model->tensors_legacy;
+  } else {
+    custom_tensors = enumerate_tensors(a, TensorLayout{split});
+    tensors = &custom_tensors;
+  }
+  e.params = count_params(a, *tensors);
+  e.params_mtp = mtp_params(a);
+  if (e.quant->gguf) {
+    e.weights = gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment);
+    const uint64_t meta = gguf_metadata_bytes(a, e.weights.tensor_info_bytes);
+    e.file_metadata_bytes = pad(meta, cat.gguf_alignment);
+    e.file_bytes = e.file_metadata_bytes + e.weights.tensor_data_bytes;
+  } else {
+    e.weights = gpu_weight_bytes(*tensors, *e.quant);
+  }
+  e.naive_weights_bytes = uint64_t(std::llround(double(e.params.total) * e.quant->nominal_bits / 8.0));
+
+  // KV cache cells.
+  uint64_t cells = 0, cells_swa = 0;
+  if (rt.is_llama_cpp()) {
+    // llama.cpp: -c context*sequences -np sequences with a unified cache (llama-server's default
+    // since PR #16736); n_ctx is padded (256, or 32 without flash attention in older builds).
+    const uint64_t padding = e.flash_attn ? rt.ctx_pad : rt.ctx_pad_no_fa;
+    cells = pad(e.context * e.sequences, padding);
+    // Sliding-window layers keep window x sequences + ubatch cells (llama-kv-cache-iswa).
+    cells_swa = std::min(cells, pad(uint64_t(a.sliding_window) * e.sequences + e.ubatch, padding));
+  } else {
+    // Paged cache: whole blocks per sequence.
+    cells = pad(e.context, rt.block_size) * e.sequences;
+    cells_swa = std::min(cells, pad(std::min<uint64_t>(e.context, a.sliding_window), rt.block_size) * e.sequences);
+  }
+  e.kv = kv_cache(a, mla, *e.kv_type, cells, cells_swa);
+
+  // Buffers and runtime overhead.
+  if (rt.is_llama_cpp()) {
+    e.llama_buffers = llama_cpp_buffers(a, rt, mla, cells, e.ubatch, e.sequences, e.flash_attn);
+    e.compute_buffer_bytes = e.llama_buffers.compute_bytes;
+    e.output_buffer_bytes = e.llama_buffers.output_bytes;
+    e.runtime_reserved_bytes = rt.device_reserved_bytes;
+  } else {
+    const VllmBuffers v = vllm_buffers(a, rt, 2);
+    e.compute_buffer_bytes = v.activation_bytes;
+    e.cuda_graph_bytes = v.cuda_graph_bytes;
+    e.runtime_reserved_bytes = v.non_torch_bytes;
+  }
+  e.overhead_bytes = e.compute_buffer_bytes + e.output_buffer_bytes + e.cuda_graph_bytes + e.runtime_reserved_bytes;
+  e.total_bytes = e.weights.bytes + e.kv.bytes + e.overhead_bytes;
+  e.gpu_memory_needed_bytes = rt.memory_fraction > 0
+                                  ? uint64_t(std::ceil(double(e.total_bytes) / rt.memory_fraction))
+                                  : e.total_bytes;
+
+  // Warnings.
+  if (e.context > a.n_ctx_max) {
+    e.warnings.push_back("context of " + std::to_string(e.context) + " tokens is beyond the " +
+                         std::to_string(a.n_ctx_max) + " the model was trained for: quality will degrade");
+  }
+  if (rt.is_llama_cpp() && !e.quant->gguf && e.quant->linear_bits < 16) {
+    e.warnings.push_back(e.quant->name + " is a GPU serving format; llama.cpp runs GGUF files (pick a GGUF preset such as Q8_0 or Q4_K_M)");
+  }
+  if (!rt.is_llama_cpp() && e.quant->gguf) {
+    e.warnings.push_back(rt.name + " loads GGUF files only experimentally; its native formats are BF16, FP8 and INT4 (AWQ/GPTQ)");
+  }
+  if (a.attention == AttentionKind::MLA && mla == MlaCache::expanded) {
+    e.warnings.push_back("this runtime expands DeepSeek's MLA cache to full per-head keys and values: " +
+                         fmt_gib(e.kv.bytes_per_token * 1024) + " per 1K tokens; llama.cpp 2026 builds, vLLM and SGLang cache only the latent");
+  }
+  if (e.weights.fallback_tensors > 0) {
+    e.warnings.push_back(std::to_string(e.weights.fallback_tensors) +
+                         " tensors have rows that are not a multiple of the block size; llama-quantize stores them in a fallback type (e.g. Q4_K -> Q5_0)");
+  }
+  if (a.family == "distill") {
+    // The catalogue's distills are dense models of other families; say so where people confuse them.
+    e.warnings.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
+                         " model distilled from DeepSeek-R1, not the 671B mixture-of-experts R1");
+  }
+  return e;
+}
+
+json to_json(const Estimate& e) {
+  const ModelArch& a = *e.arch;
+  const RuntimeProfile& rt = *e.runtime;
+  json j;
+  json model = {
+      {"id", a.id}, {"name", a.name}, {"family", a.family}, {"arch", a.arch},
+      {"attention", attention_kind_name(a.attention)}, {"moe", a.is_moe()},
+      {"n_layer", a.n_layer}, {"n_embd", a.n_embd}, {"n_head", a.n_head}, {"n_head_kv", a.n_head_kv},
+      {"n_vocab", a.n_vocab}, {"context_max", a.n_ctx_max}};
+  if (e.catalog_model) {
+    model["hf_repo"] = e.catalog_model->hf_repo;
+    model["params_official"] = e.catalog_model->params_official;
+    model["params_active_official"] = e.catalog_model->params_active_official;
+    if (!e.catalog_model->base_model.empty()) model["base_model"] = e.catalog_model->base_model;
+  }
+  if (a.is_moe()) {
+    model["n_expert"] = a.n_expert;
+    model["n_expert_used"] = a.n_expert_used;
+    model["n_expert_shared"] = a.n_expert_shared;
+  }
+  j["model"] = model;
+  j["quant"] = {{"name", e.quant->name}, {"kind", e.quant->gguf ? "gguf" : "gpu"},
+                {"nominal_bits", e.quant->nominal_bits}, {"description", e.quant->description}};
+  j["runtime"] = {{"id", rt.id}, {"name", rt.name}};
+  j["context"] = e.context;
+  j["sequences"] = e.sequences;
+  j["kv_type"] = e.kv_type->name;
+  j["flash_attn"] = e.flash_attn;
+  j["ubatch"] = e.ubatch;
+
+  j["params_total"] = e.params.total;
+  j["params_active"] = e.params.active;
+  j["params_mtp"] = e.params_mtp;
+  j["weights_bytes"] = e.weights.bytes;
+  j["bits_per_weight"] = e.params.total ? std::round(double(e.weights.bytes) * 8.0 / double(e.params.total) * 1000.0) / 1000.0 : 0.0;
+  j["file_bytes"] = e.quant->gguf ? json(e.file_bytes) : json(nullptr);
+  j["naive_weights_bytes"] = e.naive_weights_bytes;
+  j["kv_bytes_per_token"] = e.kv.bytes_per_token;
+  j["kv_cache_bytes"] = e.kv.bytes;
+  j["kv_cells"] = e.kv.cells;
+  j["compute_buffer_bytes"] = e.compute_buffer_bytes;
+  j["output_buffer_bytes"] = e.output_buffer_bytes;
+  j["cuda_graph_bytes"] = e.cuda_graph_bytes;
+  j["runtime_reserved_bytes"] = e.runtime_reserved_bytes;
+  j["overhead_bytes"] = e.overhead_bytes;
+  j["total_bytes"] = e.total_bytes;
+  j["gpu_memory_needed_bytes"] = e.gpu_memory_needed_bytes;
+
+  json parts = json::array();
+  for (const WeightPart& p : e.weights.parts) {
+    parts.push_back({{"type", p.label}, {"tensors", p.tensors}, {"params", p.params}, {"bytes", p.bytes}});
+  }
+  j["weights_by_type"] = parts;
+  j["breakdown"] = json::array({
+      {{"part", "weights"}, {"label", "Weights"}, {"bytes", e.weights.bytes}},
+      {{"part", "kv_cache"}, {"label", "KV cache"}, {"bytes", e.kv.bytes}},
+      {{"part", "buffers"}, {"label", rt.is_llama_cpp() ? "Compute and output buffers" : "Activations and CUDA graphs"},
+       {"bytes", e.compute_buffer_bytes + e.output_buffer_bytes + e.cuda_graph_bytes}},
+      {{"part", "overhead"}, {"label", rt.is_llama_cpp() ? "CUDA context" : "Non-torch memory (CUDA context, NCCL)"},
+       {"bytes", e.runtime_reserved_bytes}},
+  });
+
+  json as;
+  as["runtime"] = rt.describes;
+  as["weights"] = e.quant->gguf
+                      ? "tensor-by-tensor types of llama-quantize's " + e.quant->name +
+                            " preset (no imatrix), as in llama.cpp's llama_tensor_get_type"
+                      : e.quant->description;
+  if (e.params_mtp) {
+    as["mtp"] = "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +
+                " parameters) is not loaded: GGUF conversion skips it and vLLM loads it only for speculative decoding";
+  }
+  const KvLayerElems el = kv_layer_elems(a, rt.mla_cache);
+  as["kv_cache"] = std::to_string(el.k) + " K + " + std::to_string(el.v) + " V values per token per layer, " +
+                   e.kv_type->name + ", " + std::to_string(a.n_layer) + " layers" +
+                   (a.attention == AttentionKind::MLA ? std::string(" (MLA)") : std::string(""));
+  if (rt.is_llama_cpp()) {
+    as["kv_cells"] = "n_ctx = context x sequences = " + std::to_string(e.context * e.sequences) + ", padded to " +
+                     std::to_string(e.kv.cells) + " cells, one unified cache";
+    as["compute_buffer"] = std::string("largest live set of the reserve graph: ") + std::to_string(e.ubatch) +
+                           "-token micro-batch over " + std::to_string(e.kv.cells) + " cells, flash attention " +
+                           (e.flash_attn ? "on" : "off (KQ scores materialised)");
+    as["output_buffer"] = "logits for " + std::to_string(e.sequences) + " sequence(s) in host memory";
+  } else {
+    as["kv_cells"] = std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) + " sequences in blocks of " +
+                     std::to_string(rt.block_size);
+    as["compute_buffer"] = "profile run of " + std::to_string(rt.max_num_batched_tokens) + " batched tokens and " +
+                           std::to_string(rt.max_num_seqs) + " sequences of logits (estimate)";
+    char frac[32];
+    std::snprintf(frac, sizeof frac, "%.2f", rt.memory_fraction);
+    as["memory_fraction"] = std::string("the runtime uses ") + frac +
+                            " of the GPU's memory; gpu_memory_needed_bytes divides the total by it";
+  }
+  as["units"] = "bytes; GB = 10^9 bytes, GiB = 2^30 bytes";
+  j["assumptions"] = as;
+  j["warnings"] = e.warnings;
+  return j;
+}
+
+}  // namespace vramcalc

@@ -1,0 +1,73 @@
+#pragma once
+// One estimate: the memory a model needs for a format, context, sequence count and runtime,
+// as a breakdown whose parts sum to the total.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "arch.hpp"
+#include "catalog.hpp"
+#include "kv_cache.hpp"
+#include "quant.hpp"
+#include "runtime.hpp"
+
+namespace vramcalc {
+
+struct EstimateRequest {
+  std::string model = "deepseek-r1-distill-qwen-7b";  // catalog id, ignored when custom is set
+  std::optional<ModelArch> custom;                     // from a pasted config.json
+  std::string quant = "Q4_K_M";
+  uint64_t context = 4096;  // tokens per sequence
+  uint64_t sequences = 1;   // sequences decoded at once, each with the full context
+  std::string kv_type;      // empty: the runtime's default
+  std::string runtime = "llama.cpp";
+  std::optional<bool> flash_attn;  // empty: the runtime's default
+  uint64_t ubatch = 0;             // 0: the runtime's default
+};
+
+inline constexpr uint64_t kMaxContext = 100'000'000;
+inline constexpr uint64_t kMaxSequences = 4096;
+inline constexpr uint64_t kMaxUbatch = 65536;
+
+struct Estimate {
+  const ModelArch* arch = nullptr;
+  const CatalogModel* catalog_model = nullptr;  // null for a custom config
+  const QuantFormat* quant = nullptr;
+  const RuntimeProfile* runtime = nullptr;
+  const KvType* kv_type = nullptr;
+  uint64_t context = 0;
+  uint64_t sequences = 0;
+  uint64_t ubatch = 0;
+  bool flash_attn = false;
+
+  ParamCounts params;
+  uint64_t params_mtp = 0;
+  WeightBytes weights;
+  uint64_t file_bytes = 0;           // GGUF presets: predicted file size
+  uint64_t file_metadata_bytes = 0;  // GGUF header + key/values + tensor infos + padding
+  uint64_t naive_weights_bytes = 0;  // params x nominal bits / 8
+  KvCache kv;
+  uint64_t compute_buffer_bytes = 0;
+  uint64_t output_buffer_bytes = 0;
+  uint64_t cuda_graph_bytes = 0;
+  uint64_t runtime_reserved_bytes = 0;  // CUDA context / non-torch memory
+  uint64_t overhead_bytes = 0;          // all but weights and KV
+  uint64_t total_bytes = 0;             // weights + KV + overhead
+  uint64_t gpu_memory_needed_bytes = 0; // total, divided by the runtime's memory fraction where it has one
+  LlamaCppBuffers llama_buffers;
+  std::vector<std::string> warnings;
+};
+
+// Throws InputError naming the field for any invalid input.
+Estimate estimate(const EstimateRequest& req);
+
+// GGUF metadata size: header, key/values (tokenizer arrays dominate) and tensor infos.
+uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes);
+
+// The JSON the CLI prints with --json and the WebAssembly module returns.
+nlohmann::json to_json(const Estimate& e);
+
+}  // namespace vramcalc

@@ -1,0 +1,23 @@
+// The only file that includes Emscripten's headers: it exposes the core's JSON API to JavaScript.
+// Strings cross the boundary by value (no objects to .delete()); errors come back as data.
+#include <emscripten/bind.h>
+
+#include <string>
+
+#include "api.hpp"
+
+namespace {
+
+std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
+
+std::string catalog() { return vramcalc::catalog_json_text(); }
+
+std::string version() { return VRAMCALC_VERSION; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(vramcalc) {
+  emscripten::function("estimate", &estimate);
+  emscripten::function("catalog", &catalog);
+  emscripten::function("version", &version);
+}
