@@ -22,7 +22,7 @@ int main() {
   }
   uint64_t sink = 0;
   for (const auto& r : reqs) sink += estimate(r).total_bytes;  // warm-up
-  const int rounds = 20;
+  const int rounds = 200;
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < rounds; ++i) {
     for (const auto& r : reqs) sink += estimate(r).total_bytes;

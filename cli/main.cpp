@@ -31,6 +31,8 @@ runtime overhead, from the model's architecture.
   --runtime R         llama.cpp (default), llama.cpp-2025, llama.cpp-legacy, ollama, vllm, sglang
   --flash-attn on|off flash attention (default: the runtime's: on for llama.cpp)
   --ubatch N          llama.cpp micro-batch size (default: 512)
+  --imatrix on|off    the GGUF was quantized with an importance matrix (default: off);
+                      it changes Q4_0/Q5_0/IQ4_XS's choice for the first ffn_down layers
   --json              print one JSON object (exact byte counts) instead of a table
   --help              this text
 
@@ -121,6 +123,11 @@ int main(int argc, char** argv) {
     else if (arg == "--kv-type") { if ((rc = need("kv_type"))) return rc; req["kv_type"] = v; }
     else if (arg == "--runtime") { if ((rc = need("runtime"))) return rc; req["runtime"] = v; }
     else if (arg == "--ubatch") { if ((rc = need("ubatch"))) return rc; req["ubatch"] = v; }
+    else if (arg == "--imatrix") {
+      if ((rc = need("imatrix"))) return rc;
+      if (v != "on" && v != "off") return fail("imatrix", "--imatrix takes on or off (got \"" + v + "\")", as_json);
+      req["imatrix"] = v;
+    }
     else if (arg == "--flash-attn") {
       if ((rc = need("flash_attn"))) return rc;
       if (v != "on" && v != "off" && v != "auto") return fail("flash_attn", "--flash-attn takes on, off or auto (got \"" + v + "\")", as_json);

@@ -19,6 +19,7 @@ uint64_t read_count(const json& req, const char* field, uint64_t fallback) {
   const std::string f = field;
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_number_integer()) {
+    if (v.get<int64_t>() >= 0) return static_cast<uint64_t>(v.get<int64_t>());
     throw InputError("invalid_" + f, f, f + " must be a positive whole number (got " + v.dump() + ")");
   }
   if (v.is_number_float()) {
@@ -76,6 +77,12 @@ EstimateRequest request_from_json(const json& req) {
   if (req.contains("ubatch") && !req["ubatch"].is_null() && r.ubatch == 0) {
     throw InputError("invalid_ubatch", "ubatch", "ubatch must be at least 1");
   }
+  if (req.contains("imatrix") && !req["imatrix"].is_null()) {
+    const json& im = req["imatrix"];
+    if (im.is_boolean()) r.imatrix = im.get<bool>();
+    else if (im == "on" || im == "off") r.imatrix = im == "on";
+    else throw InputError("invalid_imatrix", "imatrix", "imatrix must be on or off");
+  }
   if (req.contains("flash_attn") && !req["flash_attn"].is_null()) {
     const json& fa = req["flash_attn"];
     if (fa.is_boolean()) r.flash_attn = fa.get<bool>();
@@ -106,7 +113,7 @@ json catalog_json() {
   const Catalog& c = catalog();
   json models = json::array();
   for (const CatalogModel& m : c.models) {
-    const ParamCounts p = count_params(m.arch, m.tensors_legacy);
+    const ParamCounts& p = m.params;
     models.push_back({{"id", m.arch.id}, {"name", m.arch.name}, {"family", m.arch.family}, {"arch", m.arch.arch},
                       {"hf_repo", m.hf_repo}, {"params_official", m.params_official},
                       {"params_active_official", m.params_active_official}, {"base_model", m.base_model},

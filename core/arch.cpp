@@ -191,6 +191,11 @@ ModelArch arch_from_hf_config(const json& cfg) {
     a.attn_qkv_bias = a.arch == "qwen2" || a.arch == "qwen2moe" || read_bool_or(cfg, "attention_bias", false);
     a.attn_o_bias = a.arch == "llama" && read_bool_or(cfg, "attention_bias", false);
     a.attn_qk_norm = a.arch == "qwen3" || a.arch == "qwen3moe";
+    auto rs = cfg.find("rope_scaling");
+    if (rs != cfg.end() && rs->is_object()) {
+      const std::string type = rs->value("rope_type", rs->value("type", std::string()));
+      a.rope_freqs = a.arch == "llama" && type == "llama3";
+    }
 
     if (has(cfg, "num_local_experts")) {  // Mixtral
       a.n_expert = read_u32(cfg, "num_local_experts", 1, kMaxExperts);
@@ -226,6 +231,8 @@ ModelArch arch_from_hf_config(const json& cfg) {
       if (a.n_layer_swa == 0) a.sliding_window = 0;
     }
   }
+
+  a.llm_type_70b = (a.arch == "llama" || a.arch == "qwen2") && a.n_layer == 80 && a.n_head != a.n_head_kv;
 
   // The GGUF token list is padded to vocab_size by llama.cpp's converter; merges are unknown for
   // a pasted config, so they are estimated as one per token (BPE vocabularies are built by merges).

@@ -41,7 +41,11 @@ struct ModelArch {
   bool attn_qkv_bias = false;  // Qwen2: q/k/v projections carry biases
   bool attn_o_bias = false;
   bool attn_qk_norm = false;   // Qwen3: per-head RMS norm of q and k
+  bool rope_freqs = false;     // rope_scaling type llama3: GGUF carries a rope_freqs table
   AttentionKind attention = AttentionKind::GQA;
+  // llama.cpp's LLM_TYPE_70B: Llama/Qwen2 with 80 layers and grouped KV heads
+  // (llama-model.cpp load_hparams); llama-quantize gives its attn_v more bits.
+  bool llm_type_70b = false;
 
   // Multi-head latent attention (DeepSeek-V2/V3/R1)
   uint32_t q_lora_rank = 0;  // 0: q is projected directly (DeepSeek-V2-Lite)

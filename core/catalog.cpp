@@ -19,9 +19,15 @@ using nlohmann::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
+bool iequals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
 }
 
 GgmlType ggml_type_from_name(const std::string& name) {
@@ -63,6 +69,10 @@ CatalogModel parse_model(const json& m) {
   cm.source = m.at("config_source").get<std::string>();
   cm.tensors_split = enumerate_tensors(cm.arch, TensorLayout{true});
   cm.tensors_legacy = enumerate_tensors(cm.arch, TensorLayout{false});
+  cm.groups_split = group_tensors(cm.tensors_split);
+  cm.groups_legacy = group_tensors(cm.tensors_legacy);
+  cm.params = count_params(cm.arch, cm.groups_legacy);
+  cm.params_mtp = mtp_params(cm.arch);
   return cm;
 }
 
@@ -142,7 +152,11 @@ Catalog parse_catalog(const std::string& models_text, const std::string& quant_t
   const json qj = json::parse(quant_text);
   for (const json& t : qj.at("ggml_types")) {
     const std::string name = t.at("name").get<std::string>();
-    GgmlTypeInfo info{t.at("block_size").get<uint32_t>(), t.at("type_size").get<uint32_t>()};
+    GgmlTypeInfo info{t.at("block_size").get<uint32_t>(), t.at("type_size").get<uint32_t>(), 0};
+    while ((1u << info.block_shift) < info.block_size) ++info.block_shift;
+    if ((1u << info.block_shift) != info.block_size) {
+      throw std::runtime_error("data/quant_formats.json: block size of " + name + " is not a power of two");
+    }
     c.ggml_types[size_t(ggml_type_from_name(name))] = info;
   }
   for (size_t i = 0; i < kGgmlTypeCount; ++i) {
@@ -152,6 +166,9 @@ Catalog parse_catalog(const std::string& models_text, const std::string& quant_t
     }
   }
   c.gguf_alignment = qj.at("gguf_alignment").at("bytes").get<uint32_t>();
+  if (c.gguf_alignment == 0 || (c.gguf_alignment & (c.gguf_alignment - 1)) != 0) {
+    throw std::runtime_error("data/quant_formats.json: gguf_alignment must be a power of two");
+  }
   for (const json& p : qj.at("gguf_presets")) c.quants.push_back(parse_gguf_preset(p, c.ggml_types));
   for (const json& g : qj.at("gpu_formats")) c.quants.push_back(parse_gpu_format(g));
 
@@ -175,33 +192,29 @@ const Catalog& catalog() {
 const char* embedded_gpus_json() { return embedded::gpus_json; }
 
 const CatalogModel* Catalog::find_model(const std::string& id) const {
-  const std::string key = lower(id);
   for (const CatalogModel& m : models) {
-    if (m.arch.id == key) return &m;
+    if (iequals(m.arch.id, id)) return &m;
   }
   return nullptr;
 }
 
 const QuantFormat* Catalog::find_quant(const std::string& name) const {
-  const std::string key = lower(name);
   for (const QuantFormat& q : quants) {
-    if (lower(q.name) == key) return &q;
+    if (iequals(q.name, name)) return &q;
   }
   return nullptr;
 }
 
 const RuntimeProfile* Catalog::find_runtime(const std::string& id) const {
-  const std::string key = lower(id);
   for (const RuntimeProfile& r : runtimes) {
-    if (r.id == key) return &r;
+    if (iequals(r.id, id)) return &r;
   }
   return nullptr;
 }
 
 const KvType* Catalog::find_kv_type(const std::string& name) const {
-  const std::string key = lower(name);
   for (const KvType& k : kv_types) {
-    if (k.name == key) return &k;
+    if (iequals(k.name, name)) return &k;
   }
   return nullptr;
 }

@@ -20,6 +20,10 @@ struct CatalogModel {
   std::string source;
   std::vector<Tensor> tensors_split;   // GGUF layout with attn_k_b / attn_v_b (and the HF layout otherwise)
   std::vector<Tensor> tensors_legacy;  // DeepSeek: attn_kv_b unsplit, as in Hugging Face checkpoints
+  std::vector<TensorGroup> groups_split;
+  std::vector<TensorGroup> groups_legacy;
+  ParamCounts params;
+  uint64_t params_mtp = 0;
 };
 
 enum class MlaCache : uint8_t { latent_k, latent_kv, expanded };

@@ -94,6 +94,7 @@ Estimate estimate(const EstimateRequest& req) {
   e.sequences = req.sequences;
   e.ubatch = req.ubatch ? req.ubatch : rt.ubatch_default;
   e.flash_attn = req.flash_attn.value_or(rt.flash_attn_default);
+  e.imatrix = req.imatrix;
 
   // KV layout: DeepSeek's MLA cache depends on the runtime (and, for llama.cpp, on the GGUF).
   const MlaCache mla = rt.mla_cache;
@@ -106,18 +107,20 @@ Estimate estimate(const EstimateRequest& req) {
 
   // Weights.
   const bool split = rt.gguf_split_kv_b && e.quant->gguf;
-  std::vector<Tensor> custom_tensors;
-  const std::vector<Tensor>* tensors;
+  std::vector<TensorGroup> custom_groups;
+  const std::vector<TensorGroup>* tensors;
   if (e.catalog_model) {
-    tensors = split ? &e.catalog_model->tensors_split : &e.catalog_model->tensors_legacy;
+    tensors = split ? &e.catalog_model->groups_split : &e.catalog_model->groups_legacy;
+    e.params = e.catalog_model->params;
+    e.params_mtp = e.catalog_model->params_mtp;
   } else {
-    custom_tensors = enumerate_tensors(a, TensorLayout{split});
-    tensors = &custom_tensors;
+    custom_groups = group_tensors(enumerate_tensors(a, TensorLayout{split}));
+    tensors = &custom_groups;
+    e.params = count_params(a, custom_groups);
+    e.params_mtp = mtp_params(a);
   }
-  e.params = count_params(a, *tensors);
-  e.params_mtp = mtp_params(a);
   if (e.quant->gguf) {
-    e.weights = gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment);
+    e.weights = gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment, req.imatrix);
     const uint64_t meta = gguf_metadata_bytes(a, e.weights.tensor_info_bytes);
     e.file_metadata_bytes = pad(meta, cat.gguf_alignment);
     e.file_bytes = e.file_metadata_bytes + e.weights.tensor_data_bytes;
@@ -160,31 +163,38 @@ Estimate estimate(const EstimateRequest& req) {
                                   ? uint64_t(std::ceil(double(e.total_bytes) / rt.memory_fraction))
                                   : e.total_bytes;
 
-  // Warnings.
+  return e;
+}
+
+std::vector<std::string> warnings(const Estimate& e) {
+  const ModelArch& a = *e.arch;
+  const RuntimeProfile& rt = *e.runtime;
+  const MlaCache mla = rt.mla_cache;
+  std::vector<std::string> out;
   if (e.context > a.n_ctx_max) {
-    e.warnings.push_back("context of " + std::to_string(e.context) + " tokens is beyond the " +
+    out.push_back("context of " + std::to_string(e.context) + " tokens is beyond the " +
                          std::to_string(a.n_ctx_max) + " the model was trained for: quality will degrade");
   }
   if (rt.is_llama_cpp() && !e.quant->gguf && e.quant->linear_bits < 16) {
-    e.warnings.push_back(e.quant->name + " is a GPU serving format; llama.cpp runs GGUF files (pick a GGUF preset such as Q8_0 or Q4_K_M)");
+    out.push_back(e.quant->name + " is a GPU serving format; llama.cpp runs GGUF files (pick a GGUF preset such as Q8_0 or Q4_K_M)");
   }
   if (!rt.is_llama_cpp() && e.quant->gguf) {
-    e.warnings.push_back(rt.name + " loads GGUF files only experimentally; its native formats are BF16, FP8 and INT4 (AWQ/GPTQ)");
+    out.push_back(rt.name + " loads GGUF files only experimentally; its native formats are BF16, FP8 and INT4 (AWQ/GPTQ)");
   }
   if (a.attention == AttentionKind::MLA && mla == MlaCache::expanded) {
-    e.warnings.push_back("this runtime expands DeepSeek's MLA cache to full per-head keys and values: " +
+    out.push_back("this runtime expands DeepSeek's MLA cache to full per-head keys and values: " +
                          fmt_gib(e.kv.bytes_per_token * 1024) + " per 1K tokens; llama.cpp 2026 builds, vLLM and SGLang cache only the latent");
   }
   if (e.weights.fallback_tensors > 0) {
-    e.warnings.push_back(std::to_string(e.weights.fallback_tensors) +
+    out.push_back(std::to_string(e.weights.fallback_tensors) +
                          " tensors have rows that are not a multiple of the block size; llama-quantize stores them in a fallback type (e.g. Q4_K -> Q5_0)");
   }
   if (a.family == "distill") {
     // The catalogue's distills are dense models of other families; say so where people confuse them.
-    e.warnings.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
+    out.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
                          " model distilled from DeepSeek-R1, not the 671B mixture-of-experts R1");
   }
-  return e;
+  return out;
 }
 
 json to_json(const Estimate& e) {
@@ -216,6 +226,7 @@ json to_json(const Estimate& e) {
   j["kv_type"] = e.kv_type->name;
   j["flash_attn"] = e.flash_attn;
   j["ubatch"] = e.ubatch;
+  j["imatrix"] = e.imatrix;
 
   j["params_total"] = e.params.total;
   j["params_active"] = e.params.active;
@@ -236,8 +247,8 @@ json to_json(const Estimate& e) {
   j["gpu_memory_needed_bytes"] = e.gpu_memory_needed_bytes;
 
   json parts = json::array();
-  for (const WeightPart& p : e.weights.parts) {
-    parts.push_back({{"type", p.label}, {"tensors", p.tensors}, {"params", p.params}, {"bytes", p.bytes}});
+  for (const WeightPart& p : e.weights.parts()) {
+    parts.push_back({{"type", std::string(p.label)}, {"tensors", p.tensors}, {"params", p.params}, {"bytes", p.bytes}});
   }
   j["weights_by_type"] = parts;
   j["breakdown"] = json::array({
@@ -253,7 +264,7 @@ json to_json(const Estimate& e) {
   as["runtime"] = rt.describes;
   as["weights"] = e.quant->gguf
                       ? "tensor-by-tensor types of llama-quantize's " + e.quant->name +
-                            " preset (no imatrix), as in llama.cpp's llama_tensor_get_type"
+                            " preset (" + (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
                       : e.quant->description;
   if (e.params_mtp) {
     as["mtp"] = "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +
@@ -282,7 +293,7 @@ json to_json(const Estimate& e) {
   }
   as["units"] = "bytes; GB = 10^9 bytes, GiB = 2^30 bytes";
   j["assumptions"] = as;
-  j["warnings"] = e.warnings;
+  j["warnings"] = warnings(e);
   return j;
 }
 

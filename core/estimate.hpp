@@ -26,6 +26,7 @@ struct EstimateRequest {
   std::string runtime = "llama.cpp";
   std::optional<bool> flash_attn;  // empty: the runtime's default
   uint64_t ubatch = 0;             // 0: the runtime's default
+  bool imatrix = false;            // GGUF quantized with an importance matrix
 };
 
 inline constexpr uint64_t kMaxContext = 100'000'000;
@@ -42,6 +43,7 @@ struct Estimate {
   uint64_t sequences = 0;
   uint64_t ubatch = 0;
   bool flash_attn = false;
+  bool imatrix = false;
 
   ParamCounts params;
   uint64_t params_mtp = 0;
@@ -58,8 +60,11 @@ struct Estimate {
   uint64_t total_bytes = 0;             // weights + KV + overhead
   uint64_t gpu_memory_needed_bytes = 0; // total, divided by the runtime's memory fraction where it has one
   LlamaCppBuffers llama_buffers;
-  std::vector<std::string> warnings;
 };
+
+// What the user should know about an estimate (contexts beyond training, a format the runtime
+// does not run natively, an expanded MLA cache, ...), as sentences.
+std::vector<std::string> warnings(const Estimate& e);
 
 // Throws InputError naming the field for any invalid input.
 Estimate estimate(const EstimateRequest& req);

@@ -1,6 +1,5 @@
 #include "quant.hpp"
 
-#include <cstring>
 
 namespace vramcalc {
 
@@ -26,15 +25,18 @@ bool use_more_bits(int i_layer, int n_layers) {
 // llama.cpp marks Llama/Qwen2 models with 80 layers and grouped KV heads as LLM_TYPE_70B, which
 // bumps attn_v (llama-model.cpp load_hparams; llama-quant.cpp "In the 70B model we have 8 heads
 // sharing the same attn_v weights").
-bool is_type_70b(const ModelArch& a) {
-  return (a.arch == "llama" || a.arch == "qwen2") && a.n_layer == 80 && a.n_head != a.n_head_kv;
+bool is_type_70b(const ModelArch& a) { return a.llm_type_70b; }
+
+// Block sizes are powers of two (checked when the catalogue is read).
+bool row_divides(const GgmlTypeTable& types, GgmlType t, uint64_t ne0) {
+  return (ne0 & (types[size_t(t)].block_size - 1)) == 0;
 }
 
 // The rules of llama_tensor_get_type (ggml-org/llama.cpp src/llama-quant.cpp, as of 2025; the
 // name-matching version that produced the published R1-family GGUFs). Only the branches reachable
 // by the presets in data/quant_formats.json are implemented.
 GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
-                   int i_attention_wv, int n_attention_wv) {
+                   int i_attention_wv, int n_attention_wv, bool imatrix) {
   const F f = q.ftype;
   GgmlType nt = q.default_type;
   const uint32_t n_expert = a.n_expert;
@@ -47,12 +49,12 @@ GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, co
     case Role::output: {
       // "if (arch == LLM_ARCH_FALCON || nx % qk_k != 0) new_type = GGML_TYPE_Q8_0; ...
       //  else if (new_type != GGML_TYPE_Q8_0) new_type = GGML_TYPE_Q6_K;"
-      if (t.ne0 % types[size_t(nt)].block_size != 0) return T::Q8_0;
+      if (!row_divides(types, nt, t.ne0)) return T::Q8_0;
       return nt == T::Q8_0 ? T::Q8_0 : T::Q6_K;
     }
     case Role::token_embd:
       if (a.tied_embeddings) {  // no output.weight: token_embd takes the output rule
-        if (t.ne0 % types[size_t(nt)].block_size != 0) return T::Q8_0;
+        if (!row_divides(types, nt, t.ne0)) return T::Q8_0;
         return nt == T::Q8_0 ? T::Q8_0 : T::Q6_K;
       }
       return nt;  // the presets here keep token_embd at the default type
@@ -77,9 +79,12 @@ GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, co
       else if (f == F::Q3_K_M) nt = i_layer < n_layer / 16 ? T::Q5_K : T::Q4_K;  // "arch != FALCON || use_more_bits" is true
       else if (f == F::Q3_K_L) nt = T::Q5_K;
       else if (f == F::Q4_K_M) { if (use_more_bits(i_layer, n_layer)) nt = T::Q6_K; }
-      else if (i_layer < n_layer / 8 && f == F::IQ4_XS) nt = T::Q5_K;  // without an imatrix
+      else if (i_layer < n_layer / 8 && f == F::IQ4_XS && !imatrix) nt = T::Q5_K;
       else if (f == F::Q5_K_M && use_more_bits(i_layer, n_layer)) nt = T::Q6_K;
       else if (f == F::Q4_K_S && i_layer < n_layer / 8) nt = T::Q5_K;
+      // "Guard against craziness in the first few ffn_down layers that can happen even with
+      // imatrix for Q4_0/Q5_0" (only with an imatrix, so plain quantizations stay reproducible).
+      else if ((f == F::Q4_0 || f == F::Q5_0) && imatrix && i_layer < n_layer / 8) nt = f == F::Q4_0 ? T::Q4_1 : T::Q5_1;
       return nt;
     }
     case Role::attn_output:
@@ -115,82 +120,78 @@ GgmlType fallback_type(GgmlType t, uint64_t ne0) {
 
 bool is_quantized(GgmlType t) { return t != T::F32 && t != T::F16 && t != T::BF16; }
 
-uint64_t align_up(uint64_t n, uint64_t alignment) { return (n + alignment - 1) / alignment * alignment; }
-
-uint64_t decimal_digits(uint64_t n) {
-  uint64_t d = 1;
-  while (n >= 10) { n /= 10; ++d; }
-  return d;
-}
+// alignment is a power of two (checked when the catalogue is read).
+uint64_t align_up(uint64_t n, uint64_t alignment) { return (n + alignment - 1) & ~(alignment - 1); }
 
 }  // namespace
 
 GgmlType gguf_tensor_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
-                          int i_attention_wv, int n_attention_wv, bool* fell_back) {
+                          int i_attention_wv, int n_attention_wv, bool imatrix, bool* fell_back) {
   if (fell_back) *fell_back = false;
   // convert_hf_to_gguf.py writes 1-D tensors, norms, biases and the MoE router in F32, and
   // llama-quantize leaves them alone ("quantize only 2D and 3D tensors", "do not quantize norm
   // tensors", "do not quantize expert gating tensors", names not ending in "weight").
   if (t.n_dims == 1 || t.role == Role::ffn_gate_inp || t.role == Role::ffn_gate_inp_shexp) return T::F32;
   if (!is_quantized(q.default_type)) return q.default_type;
-  GgmlType nt = pick_type(a, q, t, types, i_attention_wv, n_attention_wv);
-  if (is_quantized(nt) && t.ne0 % types[size_t(nt)].block_size != 0) {
+  GgmlType nt = pick_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix);
+  if (is_quantized(nt) && !row_divides(types, nt, t.ne0)) {
     nt = fallback_type(nt, t.ne0);
     if (fell_back) *fell_back = true;
   }
   return nt;
 }
 
-WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<Tensor>& tensors, const QuantFormat& q,
-                              const GgmlTypeTable& types, uint32_t alignment) {
+WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<TensorGroup>& groups, const QuantFormat& q,
+                              const GgmlTypeTable& types, uint32_t alignment, bool imatrix) {
   WeightBytes w;
-  std::array<WeightPart, kGgmlTypeCount> by_type{};
+  std::array<WeightPart, kGgmlTypeCount>& by_type = w.part_storage;  // indexed by type, compacted below
   int n_attention_wv = 0;
-  for (const Tensor& t : tensors) n_attention_wv += t.role == Role::attn_v ? 1 : 0;
+  for (const TensorGroup& g : groups) n_attention_wv += g.tensor.role == Role::attn_v ? int(g.count) : 0;
   int i_attention_wv = 0;
-  for (const Tensor& t : tensors) {
+  for (const TensorGroup& g : groups) {
+    const Tensor& t = g.tensor;
     bool fell_back = false;
-    const GgmlType type = gguf_tensor_type(a, q, t, types, i_attention_wv, n_attention_wv, &fell_back);
-    if (t.role == Role::attn_v) ++i_attention_wv;
+    const GgmlType type = gguf_tensor_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix, &fell_back);
+    if (t.role == Role::attn_v) ++i_attention_wv;  // attn_v tensors are never merged
     const uint64_t nbytes = t.rows() * row_bytes(types, type, t.ne0);
     WeightPart& p = by_type[size_t(type)];
-    p.tensors += 1;
-    p.params += t.numel();
-    p.bytes += nbytes;
-    w.bytes += nbytes;
-    w.tensor_data_bytes += align_up(nbytes, alignment);
-    w.fallback_tensors += fell_back ? 1 : 0;
-    // gguf_tensor_info: name (u64 length + bytes), n_dims u32, ne u64 x n_dims, type u32, offset u64
-    const uint64_t name_len = std::strlen(role_gguf_name(t.role)) +
-                              (t.layer >= 0 ? 5 + decimal_digits(uint64_t(t.layer)) : 0);  // "blk.N."
-    w.tensor_info_bytes += 8 + name_len + 4 + 8ull * t.n_dims + 4 + 8;
-    w.n_tensors += 1;
+    p.tensors += g.count;
+    p.params += t.numel() * g.count;
+    p.bytes += nbytes * g.count;
+    w.bytes += nbytes * g.count;
+    w.tensor_data_bytes += align_up(nbytes, alignment) * g.count;
+    w.fallback_tensors += fell_back ? g.count : 0;
+    w.tensor_info_bytes += g.info_bytes;
+    w.n_tensors += g.count;
   }
   for (size_t i = 0; i < kGgmlTypeCount; ++i) {
     if (by_type[i].tensors == 0) continue;
-    by_type[i].label = ggml_type_name(static_cast<GgmlType>(i));
-    w.parts.push_back(by_type[i]);
+    WeightPart p = by_type[i];
+    p.label = ggml_type_name(static_cast<GgmlType>(i));
+    by_type[i] = WeightPart{};
+    w.add_part(p);  // n_parts <= i, so this never overwrites an unread slot
   }
   return w;
 }
 
-WeightBytes gpu_weight_bytes(const std::vector<Tensor>& tensors, const QuantFormat& q) {
+WeightBytes gpu_weight_bytes(const std::vector<TensorGroup>& groups, const QuantFormat& q) {
   WeightBytes w;
-  WeightPart linear{q.name + " weight matrices", 0, 0, 0};
+  WeightPart linear{"weight matrices", 0, 0, 0};
   WeightPart scales{"scales and zero points", 0, 0, 0};
-  WeightPart other{(q.other_bits == 32 ? std::string("FP32") : std::string("BF16")) +
-                       " embeddings, output head, norms, router, biases", 0, 0, 0};
-  for (const Tensor& t : tensors) {
-    w.n_tensors += 1;
+  WeightPart other{"embeddings, output head, norms, router, biases", 0, 0, 0};
+  for (const TensorGroup& g : groups) {
+    const Tensor& t = g.tensor;
+    if (!role_is_parameter(t.role)) continue;
+    w.n_tensors += g.count;
     if (!role_is_linear(t.role) || q.linear_bits == q.other_bits) {
-      other.tensors += 1;
-      other.params += t.numel();
-      other.bytes += t.numel() * q.other_bits / 8;
+      other.tensors += g.count;
+      other.params += t.numel() * g.count;
+      other.bytes += t.numel() * q.other_bits / 8 * g.count;
       continue;
     }
-    linear.tensors += 1;
-    linear.params += t.numel();
-    linear.bytes += t.numel() * q.linear_bits / 8;
+    linear.tensors += g.count;
+    linear.params += t.numel() * g.count;
+    linear.bytes += t.numel() * q.linear_bits / 8 * g.count;
     const uint64_t rows = t.rows();  // output features (x experts)
     const uint64_t cols = t.ne0;     // input features
     uint64_t scale_count = 0;
@@ -204,24 +205,33 @@ WeightBytes gpu_weight_bytes(const std::vector<Tensor>& tensors, const QuantForm
         scale_count = t.ne2 * ((t.ne1 + q.block_rows - 1) / q.block_rows) * ((cols + q.block_cols - 1) / q.block_cols);
         break;
       case ScaleBlock::group: {
-        const uint64_t groups = rows * ((cols + q.group_size - 1) / q.group_size);
-        scale_count = groups;
-        zero_bits = groups * q.zero_bits;
+        const uint64_t groups_per_row = (cols + q.group_size - 1) / q.group_size;
+        scale_count = rows * groups_per_row;
+        zero_bits = scale_count * q.zero_bits;
         break;
       }
     }
     if (scale_count) {
-      scales.tensors += 1;
-      scales.bytes += scale_count * q.scale_bytes + (zero_bits + 7) / 8;
+      scales.tensors += g.count;
+      scales.bytes += (scale_count * q.scale_bytes + (zero_bits + 7) / 8) * g.count;
     }
   }
   for (WeightPart* p : {&linear, &scales, &other}) {
     if (p->tensors == 0) continue;
     w.bytes += p->bytes;
-    w.parts.push_back(*p);
+    w.add_part(*p);
   }
   w.tensor_data_bytes = w.bytes;
   return w;
+}
+
+WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<Tensor>& tensors, const QuantFormat& q,
+                              const GgmlTypeTable& types, uint32_t alignment, bool imatrix) {
+  return gguf_weight_bytes(a, group_tensors(tensors), q, types, alignment, imatrix);
+}
+
+WeightBytes gpu_weight_bytes(const std::vector<Tensor>& tensors, const QuantFormat& q) {
+  return gpu_weight_bytes(group_tensors(tensors), q);
 }
 
 }  // namespace vramcalc

@@ -2,6 +2,7 @@
 // Weight storage by format: GGUF types with their block layouts, llama-quantize's presets as the
 // per-tensor mixes it really writes, and the serving formats of GPU runtimes.
 #include <array>
+#include <span>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,8 +21,9 @@ constexpr size_t kGgmlTypeCount = static_cast<size_t>(GgmlType::COUNT);
 const char* ggml_type_name(GgmlType t);
 
 struct GgmlTypeInfo {
-  uint32_t block_size = 0;  // values per block
+  uint32_t block_size = 0;  // values per block (a power of two for every ggml type)
   uint32_t type_size = 0;   // bytes per block
+  uint32_t block_shift = 0; // log2(block_size)
 };
 using GgmlTypeTable = std::array<GgmlTypeInfo, kGgmlTypeCount>;
 
@@ -53,7 +55,7 @@ struct QuantFormat {
 };
 
 struct WeightPart {
-  std::string label;  // a ggml type name ("Q4_K") or a GPU-format part ("FP8 weights", "scales")
+  const char* label = "";  // a ggml type name ("Q4_K") or a GPU-format part ("weight matrices")
   uint64_t tensors = 0;
   uint64_t params = 0;
   uint64_t bytes = 0;
@@ -65,23 +67,32 @@ struct WeightBytes {
   uint64_t tensor_info_bytes = 0; // GGUF tensor-info records
   uint64_t n_tensors = 0;
   uint64_t fallback_tensors = 0;  // rows not a multiple of the block: llama.cpp's fallback type
-  std::vector<WeightPart> parts;
+  // Bytes by ggml type or GPU-format part (a fixed array: an estimate allocates nothing).
+  std::array<WeightPart, kGgmlTypeCount> part_storage{};
+  size_t n_parts = 0;
+  std::span<const WeightPart> parts() const { return {part_storage.data(), n_parts}; }
+  void add_part(const WeightPart& p) { part_storage[n_parts++] = p; }
 };
 
 // Which type llama-quantize gives one tensor (llama.cpp src/llama-quant.cpp, llama_tensor_get_type).
 // i_attention_wv counts the attn_v tensors seen so far, n_attention_wv all of them.
+// imatrix: whether llama-quantize was given an importance matrix (it changes a few choices).
 GgmlType gguf_tensor_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
-                          int i_attention_wv, int n_attention_wv, bool* fell_back);
+                          int i_attention_wv, int n_attention_wv, bool imatrix, bool* fell_back);
 
+WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<TensorGroup>& groups, const QuantFormat& q,
+                              const GgmlTypeTable& types, uint32_t alignment, bool imatrix);
+WeightBytes gpu_weight_bytes(const std::vector<TensorGroup>& groups, const QuantFormat& q);
+
+// Conveniences over an ungrouped tensor list.
 WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<Tensor>& tensors, const QuantFormat& q,
-                              const GgmlTypeTable& types, uint32_t alignment);
-
+                              const GgmlTypeTable& types, uint32_t alignment, bool imatrix);
 WeightBytes gpu_weight_bytes(const std::vector<Tensor>& tensors, const QuantFormat& q);
 
 // Bytes of one row of ne0 values of type t (ggml_row_size).
 inline uint64_t row_bytes(const GgmlTypeTable& types, GgmlType t, uint64_t ne0) {
   const GgmlTypeInfo& i = types[static_cast<size_t>(t)];
-  return ne0 / i.block_size * i.type_size;
+  return (ne0 >> i.block_shift) * i.type_size;
 }
 
 }  // namespace vramcalc

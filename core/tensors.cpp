@@ -1,5 +1,7 @@
 #include "tensors.hpp"
 
+#include <cstring>
+
 namespace vramcalc {
 
 const char* role_gguf_name(Role r) {
@@ -7,6 +9,7 @@ const char* role_gguf_name(Role r) {
     case Role::token_embd: return "token_embd.weight";
     case Role::output: return "output.weight";
     case Role::output_norm: return "output_norm.weight";
+    case Role::rope_freqs: return "rope_freqs.weight";
     case Role::attn_norm: return "attn_norm.weight";
     case Role::attn_q: return "attn_q.weight";
     case Role::attn_k: return "attn_k.weight";
@@ -60,6 +63,8 @@ bool role_is_linear(Role r) {
 bool role_is_routed_expert(Role r) {
   return r == Role::ffn_gate_exps || r == Role::ffn_up_exps || r == Role::ffn_down_exps;
 }
+
+bool role_is_parameter(Role r) { return r != Role::rope_freqs; }
 
 namespace {
 
@@ -147,6 +152,9 @@ std::vector<Tensor> enumerate_tensors(const ModelArch& a, const TensorLayout& la
   g.mat(Role::token_embd, a.n_embd, a.n_vocab);
   g.vec(Role::output_norm, a.n_embd);
   if (!a.tied_embeddings) g.mat(Role::output, a.n_embd, a.n_vocab);
+  // Llama 3.1-style RoPE scaling is stored as a table of n_rot/2 frequency factors
+  // (convert_hf_to_gguf.py LlamaModel.generate_extra_tensors).
+  if (a.rope_freqs) g.vec(Role::rope_freqs, a.n_embd_head_k / 2);
   for (uint32_t il = 0; il < a.n_layer; ++il) {
     Builder b{out, int32_t(il)};
     add_attention(b, a, layout);
@@ -158,7 +166,7 @@ std::vector<Tensor> enumerate_tensors(const ModelArch& a, const TensorLayout& la
 uint64_t mtp_params(const ModelArch& a) {
   if (a.n_nextn_layer == 0) return 0;
   // DeepSeek-V3 MTP module (README_WEIGHTS.md): one full transformer block (MoE) plus enorm, hnorm,
-  // eh_proj [2*hidden -> hidden] and the shared head's norm; embedding and output head are shared.
+  // eh_proj [2*hidden -> hidden] and the shared head's norm.
   ModelArch one = a;
   one.n_layer = 1;
   one.n_layer_dense_lead = 0;
@@ -171,13 +179,66 @@ uint64_t mtp_params(const ModelArch& a) {
   for (const Tensor& x : t) per_layer += x.numel();
   const uint64_t e = a.n_embd;
   per_layer += 3 * e + 2 * e * e;  // enorm, hnorm, shared_head.norm, eh_proj
+  // The checkpoint stores the module with its own copy of the embedding and the output head.
+  per_layer += 2 * e * a.n_vocab;
   return per_layer * a.n_nextn_layer;
+}
+
+bool role_type_depends_on_layer(Role r) {
+  return r == Role::attn_v || r == Role::ffn_down || r == Role::ffn_down_exps || r == Role::ffn_down_shexp;
+}
+
+namespace {
+uint64_t decimal_digits(uint64_t n) {
+  uint64_t d = 1;
+  while (n >= 10) { n /= 10; ++d; }
+  return d;
+}
+// gguf_tensor_info: name (u64 length + bytes), n_dims u32, ne u64 x n_dims, type u32, offset u64.
+uint64_t tensor_info_bytes(const Tensor& t) {
+  const uint64_t name_len = std::strlen(role_gguf_name(t.role)) + (t.layer >= 0 ? 5 + decimal_digits(uint64_t(t.layer)) : 0);
+  return 8 + name_len + 4 + 8ull * t.n_dims + 4 + 8;
+}
+}  // namespace
+
+std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors) {
+  std::vector<TensorGroup> groups;
+  for (const Tensor& t : tensors) {
+    TensorGroup* g = nullptr;
+    if (!role_type_depends_on_layer(t.role)) {
+      for (TensorGroup& x : groups) {
+        const Tensor& y = x.tensor;
+        if (y.role == t.role && y.ne0 == t.ne0 && y.ne1 == t.ne1 && y.ne2 == t.ne2 && y.n_dims == t.n_dims) { g = &x; break; }
+      }
+    }
+    if (!g) {
+      groups.push_back({t, 0, 0});
+      g = &groups.back();
+    }
+    g->count += 1;
+    g->info_bytes += tensor_info_bytes(t);
+  }
+  return groups;
+}
+
+ParamCounts count_params(const ModelArch& a, const std::vector<TensorGroup>& groups) {
+  ParamCounts p;
+  uint64_t routed = 0;
+  for (const TensorGroup& g : groups) {
+    if (!role_is_parameter(g.tensor.role)) continue;
+    p.total += g.tensor.numel() * g.count;
+    if (role_is_routed_expert(g.tensor.role)) routed += g.tensor.numel() * g.count;
+  }
+  p.active = p.total - routed;
+  if (a.n_expert > 0) p.active += routed / a.n_expert * a.n_expert_used;
+  return p;
 }
 
 ParamCounts count_params(const ModelArch& a, const std::vector<Tensor>& tensors) {
   ParamCounts p;
   uint64_t routed = 0;
   for (const Tensor& t : tensors) {
+    if (!role_is_parameter(t.role)) continue;
     p.total += t.numel();
     if (role_is_routed_expert(t.role)) routed += t.numel();
   }

@@ -11,7 +11,7 @@
 namespace vramcalc {
 
 enum class Role : uint8_t {
-  token_embd, output, output_norm,
+  token_embd, output, output_norm, rope_freqs,
   attn_norm, attn_q, attn_k, attn_v, attn_output, attn_q_bias, attn_k_bias, attn_v_bias, attn_output_bias,
   attn_q_norm, attn_k_norm,
   // multi-head latent attention
@@ -38,6 +38,18 @@ struct Tensor {
 // Which kind of weight a tensor is, for the formats that treat kinds differently.
 bool role_is_linear(Role r);        // a weight matrix of attention or FFN (quantized by GPU formats)
 bool role_is_routed_expert(Role r); // only n_expert_used of n_expert are read per token
+bool role_is_parameter(Role r);     // false for tensors computed at conversion (rope_freqs)
+
+// Tensors that share a role and a shape, and whose GGUF type cannot depend on their layer, are
+// summed as one group; the layer-dependent ones (attn_v, ffn_down*) stay one per layer. An
+// estimate then walks tens of groups instead of a thousand tensors.
+struct TensorGroup {
+  Tensor tensor;              // the first of the group (its layer is the first layer)
+  uint64_t count = 0;
+  uint64_t info_bytes = 0;    // GGUF tensor-info records of all members (names differ in length)
+};
+bool role_type_depends_on_layer(Role r);
+std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors);
 
 struct TensorLayout {
   // llama.cpp split DeepSeek's attn_kv_b into attn_k_b and attn_v_b for its MLA cache
@@ -56,5 +68,6 @@ struct ParamCounts {
   uint64_t active = 0;  // per token: routed experts count n_expert_used / n_expert
 };
 ParamCounts count_params(const ModelArch& a, const std::vector<Tensor>& tensors);
+ParamCounts count_params(const ModelArch& a, const std::vector<TensorGroup>& groups);
 
 }  // namespace vramcalc
