@@ -66,7 +66,6 @@ CatalogModel parse_model(const json& m) {
   cm.params_official = m.at("params_official").get<std::string>();
   cm.params_active_official = m.at("params_active_official").get<std::string>();
   cm.base_model = m.value("base_model", "");
-  cm.source = m.at("config_source").get<std::string>();
   cm.tensors_split = enumerate_tensors(cm.arch, TensorLayout{true});
   cm.tensors_legacy = enumerate_tensors(cm.arch, TensorLayout{false});
   cm.groups_split = group_tensors(cm.tensors_split);
@@ -83,7 +82,6 @@ QuantFormat parse_gguf_preset(const json& p, const GgmlTypeTable&) {
   q.nominal_bits = p.at("nominal_bits").get<double>();
   q.ftype = ftype_from_name(q.name);
   q.default_type = ggml_type_from_name(p.at("default_type").get<std::string>());
-  q.source = p.at("source").get<std::string>();
   q.description = "GGUF " + q.name + " (llama-quantize preset: " + p.at("default_type").get<std::string>() +
                   " with per-tensor exceptions)";
   return q;
@@ -95,7 +93,6 @@ QuantFormat parse_gpu_format(const json& g) {
   q.gguf = false;
   q.nominal_bits = g.at("nominal_bits").get<double>();
   q.description = g.at("description").get<std::string>();
-  q.source = g.at("source").get<std::string>();
   q.other_bits = g.at("other_bits").get<uint32_t>();
   const json& lin = g.at("linear");
   q.linear_bits = lin.at("bits").get<uint32_t>();

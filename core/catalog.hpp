@@ -17,7 +17,6 @@ struct CatalogModel {
   std::string params_official;
   std::string params_active_official;
   std::string base_model;
-  std::string source;
   std::vector<Tensor> tensors_split;   // GGUF layout with attn_k_b / attn_v_b (and the HF layout otherwise)
   std::vector<Tensor> tensors_legacy;  // DeepSeek: attn_kv_b unsplit, as in Hugging Face checkpoints
   std::vector<TensorGroup> groups_split;

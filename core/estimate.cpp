@@ -21,11 +21,14 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::string fmt_gib(uint64_t bytes) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", double(bytes) / double(1ull << 30));
-  return buf;
+// A value with two decimals, without printf (which would add its formatter to the wasm module).
+std::string fixed2(double v) {
+  const uint64_t hundredths = uint64_t(std::llround(v * 100.0));
+  const uint64_t frac = hundredths % 100;
+  return std::to_string(hundredths / 100) + (frac < 10 ? ".0" : ".") + std::to_string(frac);
 }
+
+std::string fmt_gib(uint64_t bytes) { return fixed2(double(bytes) / double(1ull << 30)) + " GiB"; }
 
 }  // namespace
 
@@ -286,9 +289,7 @@ json to_json(const Estimate& e) {
                      std::to_string(rt.block_size);
     as["compute_buffer"] = "profile run of " + std::to_string(rt.max_num_batched_tokens) + " batched tokens and " +
                            std::to_string(rt.max_num_seqs) + " sequences of logits (estimate)";
-    char frac[32];
-    std::snprintf(frac, sizeof frac, "%.2f", rt.memory_fraction);
-    as["memory_fraction"] = std::string("the runtime uses ") + frac +
+    as["memory_fraction"] = "the runtime uses " + fixed2(rt.memory_fraction) +
                             " of the GPU's memory; gpu_memory_needed_bytes divides the total by it";
   }
   as["units"] = "bytes; GB = 10^9 bytes, GiB = 2^30 bytes";

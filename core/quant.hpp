@@ -40,7 +40,6 @@ struct QuantFormat {
   bool gguf = false;
   double nominal_bits = 0;  // for the naive params x bits / 8 figure
   std::string description;
-  std::string source;
   // GGUF presets
   Ftype ftype = Ftype::Q8_0;
   GgmlType default_type = GgmlType::Q8_0;
