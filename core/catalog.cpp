@@ -13,6 +13,7 @@ extern const char* const models_json;
 extern const char* const quant_formats_json;
 extern const char* const runtimes_json;
 extern const char* const gpus_json;
+extern const char* const api_prices_json;
 }  // namespace embedded
 
 using nlohmann::json;
