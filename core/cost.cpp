@@ -1,2 +1,423 @@
-// (in progress)
 #include "cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.hpp"
+
+namespace vramcalc {
+
+namespace embedded {
+extern const char* const api_prices_json;
+}
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kMaxMoney = 1e9;   // dollars per million tokens or per hour: anything above is a typo
+constexpr double kMaxCount = 1e12;  // calls or tokens
+
+PriceCatalog parse_prices(const std::string& text) {
+  const json j = json::parse(text);
+  PriceCatalog c;
+  for (const json& p : j.at("presets")) {
+    ApiPricePreset x;
+    x.id = p.at("id").get<std::string>();
+    x.name = p.at("name").get<std::string>();
+    x.input_per_mtok = p.at("input_per_mtok").get<double>();
+    if (p.at("cached_input_per_mtok").is_number()) x.cached_input_per_mtok = p.at("cached_input_per_mtok").get<double>();
+    x.output_per_mtok = p.at("output_per_mtok").get<double>();
+    x.date = p.at("date").is_string() ? p.at("date").get<std::string>() : "";
+    c.presets.push_back(x);
+  }
+  for (const json& g : j.at("gpu_hourly")) {
+    c.gpu_hourly.push_back({g.at("gpu").get<std::string>(), g.at("usd_per_hour").get<double>(), g.at("date").get<std::string>()});
+  }
+  c.hours_per_month = j.at("hours_per_month").at("value").get<double>();
+  c.days_per_month = j.at("days_per_month").at("value").get<double>();
+  for (const json& t : j.at("monitoring_thresholds")) {
+    c.thresholds.push_back({t.at("metric").get<std::string>(), t.at("label").get<std::string>(),
+                            t.at("threshold").get<double>(), t.at("compare") == "at_least", t.at("why").get<std::string>()});
+  }
+  return c;
+}
+
+// A number from a request: JSON number or the text of a form field. Names the field on error.
+std::optional<double> read_number(const json& req, const char* field, double min, double max, bool min_exclusive = false) {
+  auto it = req.find(field);
+  if (it == req.end() || it->is_null()) return std::nullopt;
+  const std::string f = field;
+  double v = 0;
+  if (it->is_number()) {
+    v = it->get<double>();
+  } else if (it->is_string()) {
+    const std::string s = it->get<std::string>();
+    if (s.empty()) throw InputError("invalid_" + f, f, f + " is empty: enter a number");
+    size_t used = 0;
+    try {
+      v = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != s.size()) throw InputError("invalid_" + f, f, f + " must be a number (got \"" + s + "\")");
+  } else {
+    throw InputError("invalid_" + f, f, f + " must be a number (got " + it->dump() + ")");
+  }
+  if (!std::isfinite(v)) throw InputError("invalid_" + f, f, f + " must be a finite number");
+  if (v < 0 && min >= 0) throw InputError("invalid_" + f, f, f + " must not be negative (got " + it->dump() + ")");
+  if (v < min || (min_exclusive && v <= min)) {
+    throw InputError("invalid_" + f, f, f + (min_exclusive ? " must be more than " : " must be at least ") + json(min).dump() +
+                                            " (got " + it->dump() + ")");
+  }
+  if (v > max) throw InputError("invalid_" + f, f, f + " is too large (at most " + json(max).dump() + ")");
+  return v;
+}
+
+std::string read_string(const json& req, const char* field, const std::string& fallback) {
+  auto it = req.find(field);
+  if (it == req.end() || it->is_null()) return fallback;
+  if (!it->is_string()) throw InputError(std::string("invalid_") + field, field, std::string(field) + " must be text");
+  return it->get<std::string>();
+}
+
+bool read_bool(const json& req, const char* field, bool fallback) {
+  auto it = req.find(field);
+  if (it == req.end() || it->is_null()) return fallback;
+  if (it->is_boolean()) return it->get<bool>();
+  if (*it == "yes" || *it == "true" || *it == "on") return true;
+  if (*it == "no" || *it == "false" || *it == "off") return false;
+  throw InputError(std::string("invalid_") + field, field, std::string(field) + " must be yes or no");
+}
+
+ApiWorkload workload_from_json(const json& req) {
+  const PriceCatalog& pc = price_catalog();
+  ApiWorkload w;
+  w.days_per_month = pc.days_per_month;
+  const std::string preset_id = read_string(req, "preset", "deepseek-r1");
+  const ApiPricePreset* preset = pc.find_preset(preset_id);
+  if (!preset) {
+    std::string ids;
+    for (const auto& p : pc.presets) ids += (ids.empty() ? "" : ", ") + p.id;
+    throw InputError("unknown_preset", "preset", "unknown price preset \"" + preset_id + "\" (one of: " + ids + ")");
+  }
+  w.input_per_mtok = preset->input_per_mtok;
+  w.output_per_mtok = preset->output_per_mtok;
+  w.cached_input_per_mtok = preset->cached_input_per_mtok;
+  if (auto v = read_number(req, "calls_per_day", 0, kMaxCount)) w.calls_per_day = *v;
+  if (auto v = read_number(req, "input_tokens", 0, kMaxCount)) w.input_tokens = *v;
+  if (auto v = read_number(req, "output_tokens", 0, kMaxCount)) w.output_tokens = *v;
+  if (auto v = read_number(req, "input_price", 0, kMaxMoney)) w.input_per_mtok = *v;
+  if (auto v = read_number(req, "output_price", 0, kMaxMoney)) w.output_per_mtok = *v;
+  if (auto v = read_number(req, "cached_input_price", 0, kMaxMoney)) w.cached_input_per_mtok = *v;
+  if (auto v = read_number(req, "cache_hit_percent", 0, 100)) w.cache_hit_percent = *v;
+  if (auto v = read_number(req, "retry_percent", 0, 1e6)) w.retry_percent = *v;
+  if (auto v = read_number(req, "days_per_month", 0, 31, true)) w.days_per_month = *v;
+  return w;
+}
+
+json api_cost_json(const ApiWorkload& w, const ApiCost& c) {
+  return {{"calls_per_day", w.calls_per_day},
+          {"calls_per_month", c.calls_per_month},
+          {"input_tokens", w.input_tokens},
+          {"output_tokens", w.output_tokens},
+          {"input_price", w.input_per_mtok},
+          {"output_price", w.output_per_mtok},
+          {"cached_input_price", w.cached_input_per_mtok ? json(*w.cached_input_per_mtok) : json(nullptr)},
+          {"cache_hit_percent", w.cache_hit_percent},
+          {"retry_percent", w.retry_percent},
+          {"retry_multiplier", c.retry_multiplier},
+          {"input_cost_per_call", c.input_cost_per_call},
+          {"output_cost_per_call", c.output_cost_per_call},
+          {"cost_per_call", c.cost_per_call},
+          {"cost_per_day", c.cost_per_day},
+          {"cost_per_month", c.cost_per_month},
+          {"retry_cost_per_month", c.retry_cost_per_month},
+          {"input_tokens_per_month", c.input_tokens_per_month},
+          {"output_tokens_per_month", c.output_tokens_per_month}};
+}
+
+json self_host_json(const SelfHosting& s, const SelfHostCost& h) {
+  return {{"devices", s.devices},
+          {"usd_per_device_hour", s.usd_per_device_hour},
+          {"hours_per_month", s.hours_per_month},
+          {"decode_tokens_per_s", s.decode_tokens_per_s},
+          {"prefill_tokens_per_s", s.prefill_tokens_per_s},
+          {"replica_cost_per_month", h.replica_cost_per_month},
+          {"seconds_per_call", h.seconds_per_call},
+          {"capacity_calls_per_month", h.capacity_calls_per_month},
+          {"replicas_needed", h.replicas_needed},
+          {"cost_per_month", h.cost_per_month},
+          {"cost_per_call_at_capacity", h.cost_per_call_at_capacity},
+          {"utilization", h.utilization},
+          {"never_cheaper", h.never_cheaper},
+          {"break_even_calls_per_day", h.never_cheaper ? json(nullptr) : json(h.break_even_calls_per_day)},
+          {"verdict", h.verdict}};
+}
+
+std::string money(double usd) {
+  // Cents for amounts under a thousand dollars, whole dollars above.
+  const bool cents = usd < 1000;
+  const double scaled = std::round(usd * (cents ? 100 : 1));
+  std::string whole = std::to_string(uint64_t(cents ? std::floor(scaled / 100) : scaled));
+  for (int i = int(whole.size()) - 3; i > 0; i -= 3) whole.insert(size_t(i), ",");
+  if (!cents) return "$" + whole;
+  const uint64_t c = uint64_t(scaled) % 100;
+  return "$" + whole + (c < 10 ? ".0" : ".") + std::to_string(c);
+}
+
+std::string count(double n) {
+  std::string s = std::to_string(uint64_t(std::llround(n)));
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+}  // namespace
+
+const PriceCatalog& price_catalog() {
+  static const PriceCatalog c = parse_prices(embedded::api_prices_json);
+  return c;
+}
+
+const ApiPricePreset* PriceCatalog::find_preset(const std::string& id) const {
+  for (const auto& p : presets) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const GpuHourlyPrice* PriceCatalog::find_gpu_price(const std::string& gpu) const {
+  for (const auto& p : gpu_hourly) {
+    if (p.gpu == gpu) return &p;
+  }
+  return nullptr;
+}
+
+ApiCost api_cost(const ApiWorkload& w) {
+  if (!(w.calls_per_day >= 1)) {
+    throw InputError("invalid_calls_per_day", "calls_per_day", "calls_per_day must be at least 1: with no calls there is nothing to cost");
+  }
+  if (w.input_tokens + w.output_tokens <= 0) {
+    throw InputError("invalid_output_tokens", "output_tokens", "a call needs some input or output tokens");
+  }
+  for (auto [field, v] : {std::pair{"input_price", w.input_per_mtok}, std::pair{"output_price", w.output_per_mtok}}) {
+    if (!(v >= 0)) throw InputError(std::string("invalid_") + field, field, std::string(field) + " must not be negative");
+  }
+  if (w.cached_input_per_mtok && !(*w.cached_input_per_mtok >= 0)) {
+    throw InputError("invalid_cached_input_price", "cached_input_price", "cached_input_price must not be negative");
+  }
+  if (!(w.retry_percent >= 0) || w.retry_percent >= 100) {
+    throw InputError("invalid_retry_percent", "retry_percent",
+                     "retry_percent must be at least 0 and below 100: at 100% or more every call fails at least once");
+  }
+  if (!(w.cache_hit_percent >= 0 && w.cache_hit_percent <= 100)) {
+    throw InputError("invalid_cache_hit_percent", "cache_hit_percent", "cache_hit_percent must be between 0 and 100");
+  }
+  ApiCost c;
+  // The seed's rule: a 10% retry rate makes the apparent price 1.1x (each retry is billed in full).
+  c.retry_multiplier = 1.0 + w.retry_percent / 100.0;
+  const double hit = w.cached_input_per_mtok ? w.cache_hit_percent / 100.0 : 0.0;
+  const double cached_price = w.cached_input_per_mtok.value_or(w.input_per_mtok);
+  c.input_cost_per_call = w.input_tokens / 1e6 * ((1.0 - hit) * w.input_per_mtok + hit * cached_price);
+  c.output_cost_per_call = w.output_tokens / 1e6 * w.output_per_mtok;
+  c.cost_per_call = (c.input_cost_per_call + c.output_cost_per_call) * c.retry_multiplier;
+  c.cost_per_day = c.cost_per_call * w.calls_per_day;
+  c.calls_per_month = w.calls_per_day * w.days_per_month;
+  c.cost_per_month = c.cost_per_call * c.calls_per_month;
+  c.retry_cost_per_month = c.cost_per_month - c.cost_per_month / c.retry_multiplier;
+  c.input_tokens_per_month = c.calls_per_month * w.input_tokens * c.retry_multiplier;
+  c.output_tokens_per_month = c.calls_per_month * w.output_tokens * c.retry_multiplier;
+  return c;
+}
+
+SelfHostCost self_host_cost(const ApiWorkload& w, const ApiCost& api, const SelfHosting& s) {
+  if (s.devices < 1) throw InputError("invalid_devices", "devices", "devices must be at least 1");
+  if (!(s.usd_per_device_hour >= 0)) throw InputError("invalid_usd_per_device_hour", "usd_per_device_hour", "usd_per_device_hour must not be negative");
+  if (!(s.decode_tokens_per_s > 0)) {
+    throw InputError("invalid_decode_tokens_per_s", "decode_tokens_per_s", "decode_tokens_per_s must be more than 0 (the replica's output speed)");
+  }
+  if (!(s.prefill_tokens_per_s > 0)) {
+    throw InputError("invalid_prefill_tokens_per_s", "prefill_tokens_per_s", "prefill_tokens_per_s must be more than 0 (the replica's prompt speed)");
+  }
+  if (!(s.hours_per_month > 0 && s.hours_per_month <= 744)) {
+    throw InputError("invalid_hours_per_month", "hours_per_month", "hours_per_month must be more than 0 and at most 744");
+  }
+  SelfHostCost h;
+  h.replica_cost_per_month = s.devices * s.usd_per_device_hour * s.hours_per_month;
+  // One call occupies the replica for its prompt at prefill speed and its answer at the
+  // aggregate decode speed (batching shares the replica among calls). Retries re-run calls.
+  h.seconds_per_call = (w.input_tokens / s.prefill_tokens_per_s + w.output_tokens / s.decode_tokens_per_s) * api.retry_multiplier;
+  h.capacity_calls_per_month = s.hours_per_month * 3600.0 / h.seconds_per_call;
+  h.replicas_needed = uint32_t(std::max(1.0, std::ceil(api.calls_per_month / h.capacity_calls_per_month)));
+  h.cost_per_month = h.replicas_needed * h.replica_cost_per_month;
+  h.cost_per_call_at_capacity = h.replica_cost_per_month / h.capacity_calls_per_month;
+  h.utilization = api.calls_per_month / (h.replicas_needed * h.capacity_calls_per_month);
+  if (h.cost_per_call_at_capacity >= api.cost_per_call) {
+    h.never_cheaper = true;
+    h.verdict = "Self-hosting never becomes cheaper at these settings: even fully busy, a call costs " +
+                money(h.cost_per_call_at_capacity) + " on rented devices against " + money(api.cost_per_call) + " through the API.";
+  } else {
+    h.break_even_calls_per_day = h.replica_cost_per_month / api.cost_per_call / w.days_per_month;
+    const bool cheaper_now = h.cost_per_month < api.cost_per_month;
+    h.verdict = "Self-hosting breaks even at about " + count(h.break_even_calls_per_day) +
+                " calls per day; at " + count(w.calls_per_day) + " it costs " + money(h.cost_per_month) +
+                " a month against " + money(api.cost_per_month) + " through the API (" +
+                (cheaper_now ? "cheaper" : "dearer") + ").";
+  }
+  return h;
+}
+
+const std::vector<VolumeRow>& volume_rows() {
+  // The seed's table: monthly calls, average input and output tokens, and how to read the volume.
+  static const std::vector<VolumeRow> rows = {
+      {1'000, 1'000, 300, "Prototype"},
+      {10'000, 2'000, 600, "Small app"},
+      {100'000, 4'000, 1'000, "Production workload"},
+      {1'000'000, 2'000, 500, "Procurement problem"},
+  };
+  return rows;
+}
+
+RouteAdvice pick_route(const std::string& stage, double calls_per_day, const std::string& compliance, bool latency_flexible) {
+  if (stage != "prototype" && stage != "production") {
+    throw InputError("invalid_stage", "stage", "stage must be prototype or production (got \"" + stage + "\")");
+  }
+  if (compliance != "none" && compliance != "strict") {
+    throw InputError("invalid_compliance", "compliance", "compliance must be none or strict (got \"" + compliance + "\")");
+  }
+  if (!(calls_per_day >= 0)) throw InputError("invalid_calls_per_day", "calls_per_day", "calls_per_day must not be negative");
+  // The rules in order; the first that applies decides.
+  if (stage == "prototype" && calls_per_day < 1000) {
+    return {"free_or_low_cost_tier", "The provider's own low-cost or free tier",
+            "You are prototyping with little traffic: learning speed matters more than optimising the route."};
+  }
+  if (compliance == "strict") {
+    return {"direct_vendor_or_marketplace", "A direct vendor contract or a cloud marketplace",
+            "Strict compliance needs a procurement trail and audited data handling."};
+  }
+  if (latency_flexible && calls_per_day > 100000) {
+    return {"batch_or_async", "Batch or asynchronous processing",
+            "High volume with flexible latency: batch routes are often priced well below real time."};
+  }
+  if (calls_per_day > 10000) {
+    return {"gateway_with_caps", "A gateway or router with budget caps and fallback",
+            "At this traffic quota failures reach users: add fallback and spend caps."};
+  }
+  return {"direct_api_with_monitoring", "The provider's API directly, with monitoring",
+          "Moderate traffic: a direct route is simplest; watch retries, 429s and spend."};
+}
+
+std::vector<MonitorFlag> check_monitoring(const json& m) {
+  if (!m.is_object()) throw InputError("invalid_metrics", "metrics", "metrics must be an object of named values");
+  // Derived ratios: the checklist compares some metrics with a baseline.
+  auto ratio = [&](const char* now, const char* base, const char* field) -> std::optional<double> {
+    auto a = read_number(m, now, 0, 1e15);
+    auto b = read_number(m, base, 0, 1e15);
+    if (!a || !b) return std::nullopt;
+    if (*b == 0) throw InputError(std::string("invalid_") + base, base, std::string(base) + " must be more than 0 to compare " + field);
+    return *a / *b;
+  };
+  std::vector<MonitorFlag> out;
+  for (const MonitoringThreshold& t : price_catalog().thresholds) {
+    std::optional<double> v;
+    if (t.metric == "rate_429_percent") v = read_number(m, "rate_429_percent", 0, 100);
+    else if (t.metric == "retry_multiplier") v = read_number(m, "retry_multiplier", 1, 1e6);
+    else if (t.metric == "fallback_percent") v = read_number(m, "fallback_percent", 0, 100);
+    else if (t.metric == "output_input_ratio_change") v = ratio("output_input_ratio", "output_input_ratio_baseline", "the ratio");
+    else if (t.metric == "user_spend_vs_median") v = ratio("top_user_spend", "median_user_spend", "user spend");
+    else if (t.metric == "cost_per_task_change") v = ratio("cost_per_task", "cost_per_task_last_week", "cost per task");
+    else if (t.metric == "model_error_rate") v = ratio("model_error_percent", "other_models_error_percent", "error rates");
+    if (!v) continue;
+    const bool alert = t.inclusive ? *v >= t.threshold : *v > t.threshold;
+    out.push_back({t.metric, t.label, *v, t.threshold, alert, t.why});
+  }
+  return out;
+}
+
+json cost_json_value(const json& req) {
+  try {
+    if (!req.is_object()) throw InputError("invalid_request", "request", "the request must be a JSON object");
+    const std::string kind = read_string(req, "kind", "api");
+    const PriceCatalog& pc = price_catalog();
+    if (kind == "api") {
+      const ApiWorkload w = workload_from_json(req);
+      const ApiCost c = api_cost(w);
+      json out = {{"kind", "api"}, {"api", api_cost_json(w, c)}, {"self_host", nullptr}};
+      const ApiPricePreset* preset = pc.find_preset(read_string(req, "preset", "deepseek-r1"));
+      out["preset"] = {{"id", preset->id}, {"name", preset->name}, {"date", preset->date.empty() ? json(nullptr) : json(preset->date)}};
+      if (req.contains("self_host") && !req["self_host"].is_null()) {
+        const json& sj = req["self_host"];
+        if (!sj.is_object()) throw InputError("invalid_self_host", "self_host", "self_host must be an object");
+        SelfHosting s;
+        s.hours_per_month = pc.hours_per_month;
+        const std::string gpu = read_string(sj, "gpu", "");
+        if (const GpuHourlyPrice* gp = pc.find_gpu_price(gpu)) s.usd_per_device_hour = gp->usd_per_hour;
+        if (auto v = read_number(sj, "devices", 1, 100000)) s.devices = uint32_t(*v);
+        else throw InputError("invalid_devices", "devices", "devices is required for self-hosting");
+        if (auto v = read_number(sj, "usd_per_device_hour", 0, kMaxMoney)) s.usd_per_device_hour = *v;
+        if (auto v = read_number(sj, "hours_per_month", 0, 744)) s.hours_per_month = *v;
+        if (auto v = read_number(sj, "decode_tokens_per_s", 0, 1e9)) s.decode_tokens_per_s = *v;
+        if (auto v = read_number(sj, "prefill_tokens_per_s", 0, 1e12)) s.prefill_tokens_per_s = *v;
+        out["self_host"] = self_host_json(s, self_host_cost(w, c, s));
+      }
+      out["assumptions"] = {
+          {"month", json(w.days_per_month).dump() + " days of calls; rented devices run " + json(pc.hours_per_month).dump() + " hours a month"},
+          {"retries", "each retry is billed in full: the retry rate multiplies the price (10% makes it 1.1x)"},
+          {"cache", w.cached_input_per_mtok ? "the cache-hit share of input tokens is billed at the cached price"
+                                            : "no cached-input price: all input billed at the input price"},
+          {"self_host", "one replica serves calls back to back: prompt at prefill speed, answer at the aggregate decode speed; devices are rented on demand and always on"}};
+      return out;
+    }
+    if (kind == "volumes") {
+      ApiWorkload base = workload_from_json(req);
+      json rows = json::array();
+      for (const VolumeRow& r : volume_rows()) {
+        ApiWorkload w = base;
+        w.calls_per_day = r.calls_per_month / w.days_per_month;
+        w.input_tokens = r.input_tokens;
+        w.output_tokens = r.output_tokens;
+        const ApiCost c = api_cost(w);
+        rows.push_back({{"calls_per_month", r.calls_per_month}, {"input_tokens", r.input_tokens}, {"output_tokens", r.output_tokens},
+                        {"input_tokens_per_month", c.input_tokens_per_month}, {"output_tokens_per_month", c.output_tokens_per_month},
+                        {"cost_per_month", c.cost_per_month}, {"reading", r.reading}});
+      }
+      return {{"kind", "volumes"}, {"input_price", base.input_per_mtok}, {"output_price", base.output_per_mtok},
+              {"retry_percent", base.retry_percent}, {"rows", rows}};
+    }
+    if (kind == "route") {
+      const double traffic = read_number(req, "calls_per_day", 0, kMaxCount).value_or(0);
+      const RouteAdvice r = pick_route(read_string(req, "stage", "prototype"), traffic, read_string(req, "compliance", "none"),
+                                       read_bool(req, "latency_flexible", false));
+      return {{"kind", "route"}, {"route", r.route}, {"name", r.name}, {"reason", r.reason}};
+    }
+    if (kind == "monitor") {
+      auto it = req.find("metrics");
+      const json metrics = it == req.end() ? json::object() : *it;
+      json flags = json::array();
+      int alerts = 0;
+      for (const MonitorFlag& f : check_monitoring(metrics)) {
+        alerts += f.alert;
+        flags.push_back({{"metric", f.metric}, {"label", f.label}, {"value", f.value}, {"threshold", f.threshold},
+                         {"alert", f.alert}, {"why", f.why}});
+      }
+      return {{"kind", "monitor"}, {"flags", flags}, {"alerts", alerts}};
+    }
+    throw InputError("invalid_kind", "kind", "kind must be api, volumes, route or monitor (got \"" + kind + "\")");
+  } catch (const InputError& e) {
+    return {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
+  } catch (const std::exception& e) {
+    return {{"error", {{"code", "internal"}, {"field", ""}, {"message", std::string("internal error: ") + e.what()}}}};
+  }
+}
+
+std::string cost_json(const std::string& request_text) {
+  const json req = json::parse(request_text, nullptr, false);
+  if (req.is_discarded()) {
+    return json{{"error", {{"code", "invalid_request"}, {"field", "request"}, {"message", "the request is not valid JSON"}}}}.dump();
+  }
+  return cost_json_value(req).dump();
+}
+
+}  // namespace vramcalc
