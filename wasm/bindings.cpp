@@ -5,12 +5,15 @@
 #include <string>
 
 #include "api.hpp"
+#include "cost.hpp"
 
 namespace {
 
 std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
 
 std::string catalog() { return vramcalc::catalog_json_text(); }
+
+std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
 
 std::string version() { return VRAMCALC_VERSION; }
 
@@ -19,5 +22,6 @@ std::string version() { return VRAMCALC_VERSION; }
 EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("catalog", &catalog);
+  emscripten::function("cost", &cost);
   emscripten::function("version", &version);
 }
