@@ -49,7 +49,7 @@ std::string flag_to_field(const std::string& flag) {
 
 std::string money(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, v < 100 ? "$%.4f" : "$%.0f", v);
+  std::snprintf(buf, sizeof buf, v < 1 ? "$%.4f" : v < 100 ? "$%.2f" : "$%.0f", v);
   return buf;
 }
 

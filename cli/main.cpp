@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.hpp"
+#include "cost_cmd.hpp"
 
 using nlohmann::json;
 
@@ -16,6 +17,7 @@ namespace {
 
 const char* kUsage = R"(usage: vramcalc --model ID | --config FILE  [options]
        vramcalc --list-models | --list-quants | --list-runtimes
+       vramcalc cost | route | monitor [options]   (see vramcalc cost --help)
 
 Estimates the memory a large language model needs: weights, KV cache, compute buffers and
 runtime overhead, from the model's architecture.
@@ -84,6 +86,10 @@ void print_table(const json& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    const std::string sub = argv[1];
+    if (sub == "cost" || sub == "route" || sub == "monitor") return run_cost_command(argc, argv);
+  }
   json req = json::object();
   bool as_json = false;
   std::string list;

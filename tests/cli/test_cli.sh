@@ -2,7 +2,7 @@
 # The CLI's contract: exit status and the one line it prints for bad input, and the shape of --json.
 set -u
 cd "$(dirname "$0")/../.."
-cli=build/vramcalc
+cli=${VRAMCALC_CLI:-build/vramcalc}
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 pass=0
@@ -67,6 +67,19 @@ expect_error "flag without value" '--context needs a value' --model deepseek-r1 
 expect_error "bad flash-attn" '--flash-attn takes on, off or auto' --model deepseek-r1 --flash-attn maybe
 expect_error "unknown flag" 'unknown argument "--fast"' --model deepseek-r1 --fast
 
+expect_error "cost: zero calls" 'calls_per_day must be at least 1' cost --calls-per-day 0
+expect_error "cost: negative price" 'input_price must not be negative' cost --input-price -0.5
+expect_error "cost: text price" 'output_price must be a number (got "cheap")' cost --output-price cheap
+expect_error "cost: retry 100%" 'retry_percent must be at least 0 and below 100' cost --retry-percent 100
+expect_error "cost: unknown preset" 'unknown price preset "gpt"' cost --preset gpt
+expect_error "cost: self-host without speed" 'decode_tokens_per_s must be more than 0' cost --devices 8 --usd-per-device-hour 2
+expect_error "route: bad stage" 'stage must be prototype or production' route --stage growth
+expect_error "monitor: zero median" 'median_user_spend must be more than 0' monitor --top-user-spend 5 --median-user-spend 0
+
+expect_ok "cost" cost --calls-per-day 1000 --retry-percent 10
+expect_ok "cost volumes" cost --volumes
+expect_ok "route" route --stage production --calls-per-day 50000 --compliance none
+expect_ok "monitor" monitor --rate-429-percent 3
 expect_ok "catalog model" --model deepseek-r1 --quant Q4_K_M
 expect_ok "config file" --config "$tmp/good.json" --quant Q8_0 --context 8192
 expect_ok "list models" --list-models
