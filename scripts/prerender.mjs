@@ -1,0 +1,143 @@
+// Builds dist/ from web/: fills index.html's tables, FAQ figures and default result with the
+// NATIVE CLI's --json output (the same core as the page's wasm), and copies the page's files and
+// the wasm module next to it. Called by scripts/build after both builds.
+//
+//   node scripts/prerender.mjs [--cli build/vramcalc] [--wasm build-wasm/wasm] [--out dist]
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { esc, fmtBytes, fmtInt, fmtParams } from '../web/js/format.js';
+import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONTEXTS, TABLE_MODELS, TABLE_QUANT } from '../web/js/views.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return resolve(root, i >= 0 ? args[i + 1] : fallback);
+};
+const cli = opt('--cli', 'build/vramcalc');
+const wasmDir = opt('--wasm', 'build-wasm/wasm');
+const out = opt('--out', 'dist');
+const web = join(root, 'web');
+
+/** One estimate from the native CLI: {model, quant, context, ...} -> the parsed --json output. */
+function estimate({ model, quant = 'Q4_K_M', context = 4096, runtime }) {
+  const argv = ['--model', model, '--quant', quant, '--context', String(context), '--json'];
+  if (runtime) argv.push('--runtime', runtime);
+  let text;
+  try {
+    text = execFileSync(cli, argv, { encoding: 'utf8' });
+  } catch (e) {
+    throw new Error(`prerender: ${cli} ${argv.join(' ')} failed: ${e.stdout || e.message}`);
+  }
+  return JSON.parse(text);
+}
+
+// The catalog (form options and defaults) comes from the freshly built wasm module: the CLI lists
+// models, quants and runtimes but does not print the defaults.
+const createModule = createRequire(import.meta.url)(join(wasmDir, 'vramcalc.js'));
+const wasm = await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) });
+const catalog = JSON.parse(wasm.catalog());
+const defaults = catalog.defaults;
+const version = wasm.version();
+
+// Devices for the "smallest device" column: only what min-device.js reads.
+const devices = JSON.parse(readFileSync(join(root, 'data/gpus.json'), 'utf8')).devices
+  .filter((d) => typeof d.usable_bytes === 'number')
+  .map(({ name, class: cls, usable_bytes }) => ({ name, class: cls, usable_bytes }));
+
+const option = (value, label, selected) =>
+  `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
+const group = (label, items) => `<optgroup label="${esc(label)}">${items.join('')}</optgroup>`;
+
+const byFamily = (f) => catalog.models.filter((m) => m.family === f);
+const modelOptions = [
+  group('DeepSeek-R1 — 671B mixture of experts', byFamily('full').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
+  group('R1-Distill — dense models, not the 671B model', byFamily('distill').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} dense)`, m.id === defaults.model))),
+  group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
+].join('\n');
+const quantOptions = [
+  group('GGUF presets (llama.cpp, Ollama)', catalog.quants.filter((q) => q.kind === 'gguf').map((q) =>
+    option(q.name, q.name, q.name === defaults.quant))),
+  group('GPU formats (vLLM, SGLang)', catalog.quants.filter((q) => q.kind === 'gpu').map((q) =>
+    option(q.name, q.name, q.name === defaults.quant))),
+].join('\n');
+const runtime = catalog.runtimes.find((r) => r.id === defaults.runtime);
+const runtimeOptions = catalog.runtimes.map((r) => option(r.id, r.name, r.id === defaults.runtime)).join('\n');
+const kvOptions = runtime.kv_types.map((k) => option(k, k, k === runtime.kv_type_default)).join('\n');
+const defaultModel = catalog.models.find((m) => m.id === defaults.model);
+
+const sliderPos = (ctx, max) => Math.round((1000 * Math.log(ctx / 512)) / Math.log(max / 512));
+
+// The figures the page states.
+const r1 = estimate({ model: 'deepseek-r1' });
+const r1q2 = estimate({ model: 'deepseek-r1', quant: 'Q2_K' });
+const r1legacy = estimate({ model: 'deepseek-r1', runtime: 'llama.cpp-legacy' });
+const r1long = estimate({ model: 'deepseek-r1', context: 131072 });
+const d70 = estimate({ model: 'deepseek-r1-distill-llama-70b' });
+const d70long = estimate({ model: 'deepseek-r1-distill-llama-70b', context: 131072 });
+const d7 = estimate({ model: 'deepseek-r1-distill-qwen-7b' });
+const precision = PRECISIONS.map(([, quant]) => estimate({ model: 'deepseek-r1', quant }));
+const weightsOf = (quant) => precision[PRECISIONS.findIndex(([, q]) => q === quant)].weights_bytes;
+const tableRows = TABLE_MODELS.map((model) => estimate({ model, quant: TABLE_QUANT, context: TABLE_CONTEXTS[0] }));
+const first = estimate({ model: defaults.model, quant: defaults.quant, context: defaults.context });
+
+const gb = (bytes) => fmtBytes(bytes, 'gb');
+const values = {
+  MODEL_OPTIONS: modelOptions,
+  MODEL_HINT: modelKind(defaultModel),
+  QUANT_OPTIONS: quantOptions,
+  QUANT_HINT: esc(catalog.quants.find((q) => q.name === defaults.quant).description),
+  RUNTIME_OPTIONS: runtimeOptions,
+  RUNTIME_HINT: esc(runtime.describes),
+  KV_OPTIONS: kvOptions,
+  FA_DEFAULT: `Runtime default (${runtime.flash_attn_default ? 'on' : 'off'})`,
+  CTX: String(defaults.context),
+  CTX_TEXT: fmtInt(defaults.context),
+  CTX_SLIDER: String(sliderPos(defaults.context, defaultModel.context_max)),
+  CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
+  SEQ: String(defaults.sequences),
+  RESULT: resultHtml(first, 'gb', devices),
+  TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
+  MODEL_ROWS: modelRows(tableRows, 'gb', devices),
+  PRECISION_ROWS: precisionRows(precision, 'gb'),
+  R1_PARAMS: fmtParams(r1.params_total),
+  R1_ACTIVE: fmtParams(r1.params_active),
+  R1_Q4_TOTAL: gb(r1.total_bytes),
+  R1_Q4_TOTAL_GIB: fmtBytes(r1.total_bytes, 'gib'),
+  R1_Q4_WEIGHTS: gb(r1.weights_bytes),
+  R1_Q4_KV: gb(r1.kv_cache_bytes),
+  R1_FP8_WEIGHTS: gb(weightsOf('FP8-block')),
+  R1_BF16_WEIGHTS: gb(weightsOf('BF16')),
+  R1_Q2_TOTAL: gb(r1q2.total_bytes),
+  D70_Q4_TOTAL: gb(d70.total_bytes),
+  R1_KVPT: fmtBytes(r1.kv_bytes_per_token, 'gb'),
+  R1_LEGACY_KVPT: fmtBytes(r1legacy.kv_bytes_per_token, 'gb'),
+  D70_KVPT: fmtBytes(d70.kv_bytes_per_token, 'gb'),
+  D7_KVPT: fmtBytes(d7.kv_bytes_per_token, 'gb'),
+  R1_KV128K: gb(r1long.kv_cache_bytes),
+  D70_KV128K: gb(d70long.kv_cache_bytes),
+  VERSION: esc(version),
+  // Inside <script type="application/json">: "<" is escaped so no text can close the element.
+  DEVICES_JSON: JSON.stringify(devices).replace(/</g, '\\u003c'),
+};
+
+let html = readFileSync(join(web, 'index.html'), 'utf8');
+html = html.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, key) => {
+  if (!(key in values)) throw new Error(`prerender: index.html uses {{${key}}}, which has no value`);
+  return values[key];
+});
+if (html.includes('{{')) throw new Error('prerender: a placeholder was left in index.html');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'js'), { recursive: true });
+writeFileSync(join(out, 'index.html'), html);
+cpSync(join(web, 'style.css'), join(out, 'style.css'));
+cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
+cpSync(join(wasmDir, 'vramcalc.js'), join(out, 'vramcalc.js'));
+cpSync(join(wasmDir, 'vramcalc.wasm'), join(out, 'vramcalc.wasm'));
+console.log(`prerender: wrote ${out} (engine ${version})`);

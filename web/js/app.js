@@ -1,0 +1,184 @@
+// The calculator's UI: reads the form, asks the engine, renders what it returns. No memory math
+// here: every byte count comes from the core.
+import { EstimateError, loadEngine } from './engine.js';
+import { fmtInt } from './format.js';
+import { queryFromState, stateFromQuery } from './state.js';
+import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_MODELS, TABLE_QUANT } from './views.js';
+
+const $ = (id) => document.getElementById(id);
+const F = {
+  model: $('f-model'), config_text: $('f-config'), quant: $('f-quant'), context: $('f-context'),
+  sequences: $('f-sequences'), runtime: $('f-runtime'), kv_type: $('f-kv'), flash_attn: $('f-fa'),
+};
+const range = $('f-context-range');
+const resultEl = $('result');
+const statusEl = $('status');
+const devices = JSON.parse($('devices').textContent);
+const CTX_MIN = 512;
+let engine;
+let defaults;
+let unit = 'gb';
+let ctxMax = 131072;
+let firstShown = false;
+
+const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
+
+// Context slider: log scale from 512 to the model's maximum; positions snap to powers of two.
+const toSlider = (ctx) => Math.round((1000 * Math.log(ctx / CTX_MIN)) / Math.log(ctxMax / CTX_MIN));
+function fromSlider(pos) {
+  const v = CTX_MIN * (ctxMax / CTX_MIN) ** (pos / 1000);
+  const p2 = 2 ** Math.round(Math.log2(v));
+  return Math.abs(v - p2) / p2 < 0.05 ? p2 : Math.round(v / 256) * 256;
+}
+function syncSlider() {
+  const n = Number(F.context.value);
+  if (Number.isFinite(n) && n > 0) range.value = String(toSlider(Math.min(Math.max(n, CTX_MIN), ctxMax)));
+  range.setAttribute('aria-valuetext', `${F.context.value} tokens`);
+}
+
+/** Puts a value in a select; a value it does not offer (from a URL) is added, so the core can name it. */
+function setSelect(el, value) {
+  if (![...el.options].some((o) => o.value === value)) el.add(new Option(`${value} (not recognised)`, value));
+  el.value = value;
+}
+
+function fillKvTypes(runtimeId, wanted) {
+  const rt = runtimeOf(runtimeId);
+  const types = rt ? rt.kv_types : [];
+  F.kv_type.replaceChildren(...types.map((k) => new Option(k, k)));
+  setSelect(F.kv_type, wanted && (types.includes(wanted) || !rt) ? wanted : (rt?.kv_type_default ?? wanted));
+  F.flash_attn.options[0].text = `Runtime default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
+}
+
+function readForm() {
+  const s = {};
+  for (const [k, el] of Object.entries(F)) s[k] = k === 'context' || k === 'sequences' ? el.value.trim() : el.value;
+  if (s.model !== 'custom') s.config_text = '';
+  s.unit = unit;
+  return s;
+}
+
+function request(s) {
+  const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type };
+  if (s.model === 'custom') req.config_text = s.config_text;
+  else req.model = s.model;
+  if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
+  return req;
+}
+
+function showHints(s) {
+  const m = engine.catalog.models.find((x) => x.id === s.model);
+  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.' : '';
+  $('config-field').hidden = s.model !== 'custom';
+  $('h-quant').textContent = engine.catalog.quants.find((q) => q.name === s.quant)?.description ?? '';
+  $('h-runtime').textContent = runtimeOf(s.runtime)?.describes ?? '';
+}
+
+function clearErrors() {
+  for (const el of document.querySelectorAll('.err')) el.textContent = '';
+  for (const el of Object.values(F)) el.removeAttribute('aria-invalid');
+}
+
+/** Shows the core's message next to the field it names; otherwise above the result. */
+function showError(e, s) {
+  let field = e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
+  if (e.field === 'config') field = 'config_text';
+  if (field) {
+    $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
+    F[field].setAttribute('aria-invalid', 'true');
+  }
+  statusEl.textContent = `Cannot estimate: ${e.message}`;
+  resultEl.classList.add('stale');
+}
+
+function update() {
+  const s = readForm();
+  clearErrors();
+  showHints(s);
+  try {
+    const r = engine.estimate(request(s));
+    resultEl.innerHTML = resultHtml(r, unit, devices);
+    resultEl.classList.remove('stale');
+    statusEl.textContent = '';
+    if (r.model.context_max && r.model.context_max !== ctxMax) {
+      ctxMax = r.model.context_max;
+      $('ctx-max').textContent = fmtInt(ctxMax);
+    }
+    syncSlider();
+    if (!firstShown) {
+      firstShown = true;
+      performance.mark('first-result');
+    }
+    performance.mark('result-updated');
+  } catch (e) {
+    if (!(e instanceof EstimateError)) throw e;
+    showError(e, s);
+  }
+  const q = queryFromState(s, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '' });
+  history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+}
+
+function renderTables() {
+  const ctx = $('t-ctx').value;
+  try {
+    const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx }));
+    $('t-models-body').innerHTML = modelRows(rows, unit, devices);
+    const prec = PRECISIONS.map(([, quant]) => engine.estimate({ model: 'deepseek-r1', quant }));
+    $('t-prec-body').innerHTML = precisionRows(prec, unit);
+  } catch (e) {
+    if (!(e instanceof EstimateError)) throw e;
+  }
+}
+
+function applyState(s) {
+  setSelect(F.model, s.model);
+  F.config_text.value = s.config_text ?? '';
+  setSelect(F.quant, s.quant);
+  F.context.value = s.context;
+  F.sequences.value = s.sequences;
+  setSelect(F.runtime, s.runtime);
+  fillKvTypes(s.runtime, s.kv_type);
+  setSelect(F.flash_attn, s.flash_attn);
+  unit = s.unit === 'gib' ? 'gib' : 'gb';
+  document.querySelector(`input[name="unit"][value="${unit}"]`).checked = true;
+}
+
+async function start() {
+  try {
+    engine = await loadEngine();
+  } catch (e) {
+    statusEl.textContent = `${e.message} The figures shown were computed when the page was built.`;
+    return;
+  }
+  $('version').textContent = engine.version;
+  defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
+  applyState(stateFromQuery(location.search, defaults));
+  update();
+
+  $('calc-form').addEventListener('input', (ev) => {
+    if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));
+    if (ev.target === F.runtime) fillKvTypes(F.runtime.value, F.kv_type.value);
+    update();
+  });
+  $('calc-form').addEventListener('submit', (ev) => ev.preventDefault());
+  for (const radio of document.querySelectorAll('input[name="unit"]')) {
+    radio.addEventListener('change', () => {
+      unit = radio.value;
+      update();
+      renderTables();
+    });
+  }
+  $('t-ctx').addEventListener('change', renderTables);
+  $('copy-link').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      statusEl.textContent = 'Link copied.';
+    } catch {
+      statusEl.textContent = `Copy this link: ${location.href}`;
+    }
+  });
+  // The tables were pre-rendered by the native build; recompute them live once the page is idle.
+  setTimeout(renderTables, 0);
+}
+
+start();
