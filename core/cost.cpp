@@ -157,22 +157,32 @@ json self_host_json(const SelfHosting& s, const SelfHostCost& h) {
           {"verdict", h.verdict}};
 }
 
-std::string money(double usd) {
-  // Cents for amounts under a thousand dollars, whole dollars above.
-  const bool cents = usd < 1000;
-  const double scaled = std::round(usd * (cents ? 100 : 1));
-  std::string whole = std::to_string(uint64_t(cents ? std::floor(scaled / 100) : scaled));
-  for (int i = int(whole.size()) - 3; i > 0; i -= 3) whole.insert(size_t(i), ",");
-  if (!cents) return "$" + whole;
-  const uint64_t c = uint64_t(scaled) % 100;
-  return "$" + whole + (c < 10 ? ".0" : ".") + std::to_string(c);
+std::string group_thousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
-std::string count(double n) {
-  std::string s = std::to_string(uint64_t(std::llround(n)));
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
+std::string money(double usd) {
+  // Cents for amounts under a thousand dollars, whole dollars above.
+  std::string out = "$";
+  if (usd >= 1000) {
+    out += group_thousands(uint64_t(std::llround(usd)));
+    return out;
+  }
+  const uint64_t cents = uint64_t(std::llround(usd * 100));
+  out += group_thousands(cents / 100);
+  out.push_back('.');
+  out.push_back(char('0' + (cents % 100) / 10));
+  out.push_back(char('0' + cents % 10));
+  return out;
 }
+
+std::string count(double n) { return group_thousands(uint64_t(std::llround(n))); }
 
 }  // namespace
 
