@@ -44,7 +44,9 @@ std::map<std::string, uint64_t> type_counts(const ModelArch& a, const std::vecto
 
 TEST_CASE("ggml block sizes in the data match ggml-common.h's structs") {
   const GgmlTypeTable& t = catalog().ggml_types;
-  for (const auto& [type, expect] : kGgmlCommon) {
+  for (const auto& row : kGgmlCommon) {
+    const GgmlType type = row.first;
+    const std::pair<int, int> expect = row.second;
     CAPTURE(ggml_type_name(type));
     CHECK(t[size_t(type)].block_size == uint32_t(expect.first));
     CHECK(t[size_t(type)].type_size == uint32_t(expect.second));
