@@ -95,7 +95,7 @@ const values = {
   RUNTIME_OPTIONS: runtimeOptions,
   RUNTIME_HINT: esc(runtime.describes),
   KV_OPTIONS: kvOptions,
-  FA_DEFAULT: `Runtime default (${runtime.flash_attn_default ? 'on' : 'off'})`,
+  FA_DEFAULT: `Default (${runtime.flash_attn_default ? 'on' : 'off'})`,
   CTX: String(defaults.context),
   CTX_TEXT: fmtInt(defaults.context),
   CTX_SLIDER: String(sliderPos(defaults.context, defaultModel.context_max)),

@@ -47,7 +47,7 @@ function fillKvTypes(runtimeId, wanted) {
   const types = rt ? rt.kv_types : [];
   F.kv_type.replaceChildren(...types.map((k) => new Option(k, k)));
   setSelect(F.kv_type, wanted && (types.includes(wanted) || !rt) ? wanted : (rt?.kv_type_default ?? wanted));
-  F.flash_attn.options[0].text = `Runtime default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
+  F.flash_attn.options[0].text = `Default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
 }
 
 function readForm() {
@@ -97,7 +97,7 @@ function update() {
   showHints(s);
   try {
     const r = engine.estimate(request(s));
-    resultEl.innerHTML = resultHtml(r, unit, devices);
+    resultEl.innerHTML = resultHtml(r, unit, devices, resultEl.querySelector('details')?.open);
     resultEl.classList.remove('stale');
     statusEl.textContent = '';
     if (r.model.context_max && r.model.context_max !== ctxMax) {

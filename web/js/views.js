@@ -56,6 +56,10 @@ export function precisionRows(results, unit) {
 }
 
 const pct = (part, total) => (total > 0 ? (100 * part) / total : 0);
+const share = (part, total) => {
+  const v = pct(part, total);
+  return v > 0 && v < 0.05 ? '&lt;0.1%' : `${v.toFixed(1)}%`;
+};
 
 function chart(r) {
   let x = 0;
@@ -71,7 +75,7 @@ function chart(r) {
 }
 
 /** The result panel for one estimate. */
-export function resultHtml(r, unit, devices) {
+export function resultHtml(r, unit, devices, open = false) {
   const other = unit === 'gb' ? 'gib' : 'gb';
   const dev = minimumDevice(r, devices);
   const naive = r.naive_weights_bytes !== r.weights_bytes
@@ -82,7 +86,7 @@ export function resultHtml(r, unit, devices) {
     const p = r.breakdown.find((x) => x.part === part);
     if (!p) return '';
     return `<tr><th scope="row"><span class="sw p-${part}"></span>${esc(p.label)}</th>` +
-      `<td>${b(p.bytes, unit)}</td><td>${pct(p.bytes, r.total_bytes).toFixed(1)}%</td></tr>`;
+      `<td>${b(p.bytes, unit)}</td><td>${share(p.bytes, r.total_bytes)}</td></tr>`;
   }).join('');
   const assumptions = Object.values(r.assumptions ?? {}).map((a) => `<li>${esc(a)}</li>`).join('');
   const warnings = (r.warnings ?? []).map((w) => `<li>${esc(w)}</li>`).join('');
@@ -101,6 +105,8 @@ export function resultHtml(r, unit, devices) {
     `<div><dt>KV cache per token</dt><dd>${b(r.kv_bytes_per_token, unit)} (${esc(r.kv_type)}, ${esc(r.model.attention)})</dd></div>` +
     `<div><dt>Download size</dt><dd>${r.file_bytes == null ? 'not a single file format' : b(r.file_bytes, unit)}</dd></div>` +
     `</dl>` +
-    (warnings ? `<h3>Warnings</h3><ul class="warnings">${warnings}</ul>` : '') +
-    `<h3>Assumptions</h3><ul class="assumptions">${assumptions}</ul>`;
+    `<div class="warnings" tabindex="0" role="region" aria-label="Warnings">` +
+    (warnings ? `<h3>Warnings</h3><ul>${warnings}</ul>` : '<p>No warnings for these settings.</p>') + `</div>` +
+    `<details class="assumptions"${open ? ' open' : ''}><summary>Assumptions (${r.assumptions ? Object.keys(r.assumptions).length : 0})</summary>` +
+    `<ul>${assumptions}</ul></details>`;
 }
