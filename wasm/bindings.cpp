@@ -6,6 +6,7 @@
 
 #include "api.hpp"
 #include "cost.hpp"
+#include "gguf.hpp"
 
 namespace {
 
@@ -15,6 +16,10 @@ std::string catalog() { return vramcalc::catalog_json_text(); }
 
 std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
 
+// The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
+// summary, or an error with "need_bytes" when more of the file must be read.
+std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
+
 std::string version() { return VRAMCALC_VERSION; }
 
 }  // namespace
@@ -23,5 +28,6 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("catalog", &catalog);
   emscripten::function("cost", &cost);
+  emscripten::function("inspectGguf", &inspect_gguf);
   emscripten::function("version", &version);
 }

@@ -1,0 +1,178 @@
+// Reading GGUF headers: a file is written here in the GGUF layout (ggml docs/gguf.md) with the
+// metadata keys llama.cpp's converter writes, then read back.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "arch.hpp"
+#include "catalog.hpp"
+#include "errors.hpp"
+#include "gguf.hpp"
+#include "quant.hpp"
+
+using nlohmann::json;
+using namespace vramcalc;
+
+namespace {
+
+class Writer {
+ public:
+  template <typename T>
+  void put(T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+  }
+  void str(const std::string& s) {
+    put<uint64_t>(s.size());
+    out += s;
+  }
+  void kv_u32(const std::string& k, uint32_t v) { str(k); put<uint32_t>(4); put<uint32_t>(v); }
+  void kv_f32(const std::string& k, float v) { str(k); put<uint32_t>(6); put<float>(v); }
+  void kv_str(const std::string& k, const std::string& v) { str(k); put<uint32_t>(8); str(v); }
+  void kv_str_array(const std::string& k, uint64_t n) {
+    str(k);
+    put<uint32_t>(9);
+    put<uint32_t>(8);
+    put<uint64_t>(n);
+    for (uint64_t i = 0; i < n; ++i) str("tok" + std::to_string(i));
+  }
+  std::string out;
+};
+
+uint32_t ggml_id(GgmlType t) {
+  switch (t) {
+    case GgmlType::F32: return 0;
+    case GgmlType::Q4_K: return 12;
+    case GgmlType::Q6_K: return 14;
+    default: return 1;
+  }
+}
+
+// DeepSeek-R1-Distill-Llama-8B as llama.cpp writes it at Q4_K_M (keys as in its loader dumps).
+std::string llama8b_gguf(uint64_t n_tokens, uint64_t* tensor_count = nullptr) {
+  const Catalog& c = catalog();
+  const CatalogModel& m = *c.find_model("deepseek-r1-distill-llama-8b");
+  const QuantFormat& q = *c.find_quant("Q4_K_M");
+  Writer w;
+  w.out += "GGUF";
+  w.put<uint32_t>(3);
+  w.put<uint64_t>(m.tensors_split.size());
+  w.put<uint64_t>(12);
+  w.kv_str("general.architecture", "llama");
+  w.kv_str("general.name", "DeepSeek R1 Distill Llama 8B");
+  w.kv_u32("general.file_type", 15);
+  w.kv_u32("llama.block_count", 32);
+  w.kv_u32("llama.context_length", 131072);
+  w.kv_u32("llama.embedding_length", 4096);
+  w.kv_u32("llama.feed_forward_length", 14336);
+  w.kv_u32("llama.attention.head_count", 32);
+  w.kv_u32("llama.attention.head_count_kv", 8);
+  w.kv_f32("llama.rope.freq_base", 500000.0f);
+  w.kv_str("tokenizer.ggml.model", "gpt2");
+  w.kv_str_array("tokenizer.ggml.tokens", n_tokens);
+  uint64_t offset = 0;
+  int i_attention_wv = 0;
+  for (const Tensor& t : m.tensors_split) {
+    std::string name = role_gguf_name(t.role);
+    if (t.layer >= 0) name = "blk." + std::to_string(t.layer) + "." + name;
+    w.str(name);
+    w.put<uint32_t>(t.n_dims);
+    w.put<uint64_t>(t.ne0);
+    if (t.n_dims > 1) w.put<uint64_t>(t.ne1);
+    if (t.n_dims > 2) w.put<uint64_t>(t.ne2);
+    const GgmlType type = gguf_tensor_type(m.arch, q, t, c.ggml_types, i_attention_wv, 32, false, nullptr);
+    if (t.role == Role::attn_v) ++i_attention_wv;
+    w.put<uint32_t>(ggml_id(type));
+    w.put<uint64_t>(offset);
+    offset += (t.rows() * row_bytes(c.ggml_types, type, t.ne0) + 31) / 32 * 32;
+  }
+  if (tensor_count) *tensor_count = m.tensors_split.size();
+  return w.out;
+}
+
+}  // namespace
+
+TEST_CASE("a GGUF header gives back the architecture and the published parameter count") {
+  uint64_t n = 0;
+  const json s = gguf_summary_json(llama8b_gguf(128256, &n));
+  REQUIRE_FALSE(s.contains("error"));
+  // llama.cpp loader dumps of Llama-3.1-8B GGUFs: "... and 292 tensors" (with rope_freqs).
+  CHECK(n == 292);
+  CHECK(s["tensors"] == 292);
+  CHECK(s["architecture"] == "llama");
+  const ModelArch a = arch_from_hf_config(s["config"]);
+  CHECK(a.n_head_kv == 8);
+  CHECK(a.n_vocab == 128256);
+  CHECK_FALSE(a.tied_embeddings);
+  // Hugging Face safetensors total of deepseek-ai/DeepSeek-R1-Distill-Llama-8B.
+  CHECK(s["params"] == 8'030'261'248ull);
+}
+
+TEST_CASE("the weights read from a GGUF header match llama.cpp's model size") {
+  const json s = gguf_summary_json(llama8b_gguf(128256));
+  REQUIRE_FALSE(s.contains("error"));
+  // "file size = 4.58 GiB (4.89 BPW)" (gpustack/gpustack#1060) for the Q4_K_M file.
+  CHECK(s["weights_bytes"].get<double>() / (1ull << 30) == doctest::Approx(4.58).epsilon(0.002));
+}
+
+TEST_CASE("every truncation of a GGUF header is a clear error, never a crash") {
+  const std::string full = llama8b_gguf(2000);
+  for (size_t cut = 0; cut < full.size(); cut += 97) {
+    CAPTURE(cut);
+    const json s = gguf_summary_json(std::string_view(full).substr(0, cut));
+    REQUIRE(s.contains("error"));
+    CHECK(s["error"]["field"] == "gguf");
+    if (cut >= 4) {
+      CHECK(s["error"]["code"] == "truncated_gguf");
+      CHECK(s["need_bytes"].get<uint64_t>() > cut);
+    }
+  }
+}
+
+TEST_CASE("files that are not GGUF, or are corrupted, are refused with a reason") {
+  CHECK(gguf_summary_json("PK\x03\x04 not a gguf")["error"]["message"] == "not a readable GGUF file: it does not start with \"GGUF\"");
+  std::string v9 = llama8b_gguf(10);
+  v9[4] = 9;
+  CHECK(gguf_summary_json(v9)["error"]["message"] == "not a readable GGUF file: GGUF version 9 (2 and 3 are supported)");
+  // Random byte flips: every outcome is a summary or an error object.
+  std::mt19937 rng(12345);
+  const std::string base = llama8b_gguf(50);
+  for (int i = 0; i < 300; ++i) {
+    std::string b = base;
+    for (int k = 0; k < 4; ++k) b[rng() % b.size()] = char(rng());
+    const json s = gguf_summary_json(b);
+    CHECK((s.contains("error") || s.contains("config")));
+  }
+}
+
+TEST_CASE("the GGUF type table agrees with the catalogue's block layouts") {
+  // gguf.cpp keeps ggml's type ids; the sizes must be the ones in data/quant_formats.json.
+  const Catalog& c = catalog();
+  const std::pair<const char*, GgmlType> rows[] = {{"Q4_K", GgmlType::Q4_K}, {"Q6_K", GgmlType::Q6_K}, {"Q8_0", GgmlType::Q8_0},
+                                                   {"Q2_K", GgmlType::Q2_K}, {"IQ4_XS", GgmlType::IQ4_XS}};
+  for (const auto& row : rows) {
+    // One tensor of 256 x 256 values of that type: its bytes follow from the block layout.
+    Writer w;
+    w.out += "GGUF";
+    w.put<uint32_t>(3);
+    w.put<uint64_t>(1);
+    w.put<uint64_t>(1);
+    w.kv_str("general.architecture", "llama");
+    w.str("t.weight");
+    w.put<uint32_t>(2);
+    w.put<uint64_t>(256);
+    w.put<uint64_t>(256);
+    const uint32_t ids[] = {12, 14, 8, 10, 23};
+    w.put<uint32_t>(ids[&row - rows]);
+    w.put<uint64_t>(0);
+    uint64_t need = 0;
+    const GgufHeader h = parse_gguf_header(w.out, &need);
+    const GgmlTypeInfo& info = c.ggml_types[size_t(row.second)];
+    CAPTURE(row.first);
+    CHECK(h.tensors[0].nbytes == 256ull * 256 / info.block_size * info.type_size);
+  }
+}
