@@ -7,7 +7,6 @@
 
 #include "helpers.hpp"
 
-using testing::run;
 
 namespace {
 

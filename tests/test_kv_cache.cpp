@@ -10,15 +10,7 @@ using testing::kMiB;
 namespace {
 vramcalc::Estimate kv_run(const char* model, const char* runtime, uint64_t ctx, uint64_t seqs, const char* kv_type,
                           bool fa) {
-  vramcalc::EstimateRequest r;
-  r.model = model;
-  r.quant = "Q4_K_M";
-  r.runtime = runtime;
-  r.context = ctx;
-  r.sequences = seqs;
-  r.kv_type = kv_type;
-  r.flash_attn = fa;
-  return vramcalc::estimate(r);
+  return testing::run_on(model, runtime, ctx, seqs, fa, kv_type);
 }
 }  // namespace
 

@@ -9,14 +9,7 @@ using testing::kMiB;
 
 namespace {
 vramcalc::Estimate buffers(const char* model, const char* runtime, uint64_t ctx, uint64_t seqs, bool fa) {
-  vramcalc::EstimateRequest r;
-  r.model = model;
-  r.quant = "Q4_K_M";
-  r.runtime = runtime;
-  r.context = ctx;
-  r.sequences = seqs;
-  r.flash_attn = fa;
-  return vramcalc::estimate(r);
+  return testing::run_on(model, runtime, ctx, seqs, fa);
 }
 }  // namespace
 
