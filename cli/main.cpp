@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 const char* kUsage = R"(usage: vramcalc --model ID | --config FILE  [options]
-       vramcalc --list-models | --list-quants | --list-runtimes
+       vramcalc --list-models | --list-quants | --list-runtimes | --list-gpus
        vramcalc cost | route | monitor [options]   (see vramcalc cost --help)
 
 Estimates the memory a large language model needs: weights, KV cache, compute buffers and
@@ -35,6 +35,27 @@ runtime overhead, from the model's architecture.
   --ubatch N          llama.cpp micro-batch size (default: 512)
   --imatrix on|off    the GGUF was quantized with an importance matrix (default: off);
                       it changes Q4_0/Q5_0/IQ4_XS's choice for the first ffn_down layers
+
+Hardware (adds a placement plan and speed estimates):
+  --gpu ID            a catalog device (see --list-gpus), e.g. rtx-4090, h100-sxm, m3-ultra-512gb;
+                      a CPU row (e.g. cpu-ddr5-4800-12ch) runs everything from RAM
+  --custom-gpu MEM_GB:BW_GBPS
+                      a device of MEM_GB memory (GPU makers' GB, i.e. GiB) and BW_GBPS GB/s
+  --gpus N            how many of them (default 1; for a CPU row: sockets)
+  --offload MODE      llama.cpp/Ollama: none (default), layers (-ngl: as many layers as fit on
+                      the GPUs, the rest in RAM) or experts (MoE routed experts in RAM, as
+                      -ot exps=CPU / --n-cpu-moe; attention, shared experts and KV on the GPUs)
+  --gpu-layers N      with --offload layers: llama.cpp -ngl N (n_layer + 1 = everything)
+  --cpu-moe-layers N  with --offload experts: llama.cpp --n-cpu-moe N, the experts of the first
+                      N layers in RAM (default: the fewest that make the rest fit)
+  --ram-gb N          system RAM, to check what is offloaded fits
+  --host ID           CPU row whose bandwidth offloaded weights are read at
+                      (default cpu-ddr5-5600-2ch)
+  --suggest-gpu [ID]  add the smallest single GPU that fits and the smallest count of a
+                      datacenter GPU (ID, default h100-sxm)
+Speeds are upper bounds (peak bandwidth and compute), with an 'expected' figure at measured
+sustained bandwidth; the assumptions are printed with them.
+
   --json              print one JSON object (exact byte counts) instead of a table
   --help              this text
 
@@ -53,6 +74,56 @@ std::string gb(uint64_t bytes) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%10.2f GB  %10.2f GiB", double(bytes) / 1e9, double(bytes) / double(1ull << 30));
   return buf;
+}
+
+void print_part(const json& d) {
+  std::string layers = d["layers"].get<uint64_t>() == 0 ? std::string("no blocks")
+                                                        : "blocks " + std::to_string(d["layer_first"].get<int64_t>()) + "-" +
+                                                              std::to_string(d["layer_last"].get<int64_t>());
+  if (d["output_layer"].get<bool>()) layers += " + output";
+  if (d["input_layer"].get<bool>()) layers += " + embedding";
+  std::printf("  %-26s %s\n", d["label"].get<std::string>().c_str(), layers.c_str());
+  auto row = [](const char* label, uint64_t v) { if (v) std::printf("    %-36s %s\n", label, gb(v).c_str()); };
+  row("weights", d["weights_bytes"].get<uint64_t>());
+  row("  of which replicated", d["weights_replicated_bytes"].get<uint64_t>());
+  row(d["kv_replicated"].get<bool>() ? "KV cache (whole, replicated)" : "KV cache", d["kv_cache_bytes"].get<uint64_t>());
+  row("compute buffer / activations", d["compute_buffer_bytes"].get<uint64_t>());
+  row("CUDA graphs", d["cuda_graph_bytes"].get<uint64_t>());
+  row("CUDA context / non-torch", d["runtime_reserved_bytes"].get<uint64_t>());
+  row("output buffer (logits)", d["output_buffer_bytes"].get<uint64_t>());
+  row("total", d["total_bytes"].get<uint64_t>());
+  if (!d["budget_bytes"].is_null()) {
+    const int64_t h = d["headroom_bytes"].get<int64_t>();
+    std::printf("    %-36s %s  %s\n", "budget", gb(d["budget_bytes"].get<uint64_t>()).c_str(),
+                h >= 0 ? ("fits, " + gb(uint64_t(h)) + " free").c_str() : ("SHORT by " + gb(uint64_t(-h))).c_str());
+  }
+}
+
+void print_plan(const json& p, const json& s) {
+  std::cout << "\nPlan: " << p["device"]["name"].get<std::string>() << " x " << p["count"].get<uint64_t>() << ", "
+            << p["layout"]["description"].get<std::string>() << ", offload " << p["offload"]["mode"].get<std::string>() << "\n";
+  std::cout << "  verdict: " << (p["fits"].get<bool>() ? "fits" : "does not fit");
+  const int64_t h = p["headroom_bytes"].get<int64_t>();
+  std::cout << (h >= 0 ? ", least headroom " + gb(uint64_t(h)) : ", short by " + gb(uint64_t(-h))) << "\n";
+  for (const json& d : p["devices"]) print_part(d);
+  if (p["host"]["total_bytes"].get<uint64_t>() > 0) print_part(p["host"]);
+  std::printf("  %-26s %s\n", "RAM needed", gb(p["ram_needed_bytes"].get<uint64_t>()).c_str());
+  for (const json& x : p["split"]) std::cout << "  split: " << x.get<std::string>() << "\n";
+  for (const json& x : p["replicated"]) std::cout << "  on each device: " << x.get<std::string>() << "\n";
+  for (const json& x : p["notes"]) std::cout << "  note: " << x.get<std::string>() << "\n";
+  std::cout << "  minimum of this device: "
+            << (p["minimum"].is_null() ? std::string("none") : p["minimum"]["description"].get<std::string>()) << " ("
+            << p["minimum_reason"].get<std::string>() << ")\n";
+  auto tps = [](const json& v) { return v.is_null() ? std::string("n/a") : std::to_string(v.get<double>()).substr(0, std::to_string(v.get<double>()).find('.') + 2); };
+  std::cout << "\nSpeed (upper bound; expected at sustained bandwidth):\n";
+  std::cout << "  decode per sequence: " << tps(s["decode_tokens_per_s_per_sequence"]) << " tokens/s (expected "
+            << tps(s["decode_expected_tokens_per_s_per_sequence"]) << ")\n";
+  std::cout << "  decode aggregate:    " << tps(s["decode_tokens_per_s_aggregate"]) << " tokens/s (expected "
+            << tps(s["decode_expected_tokens_per_s_aggregate"]) << ")\n";
+  std::cout << "  prefill:             " << tps(s["prefill_tokens_per_s"]) << " tokens/s\n";
+  std::cout << "  read per token: " << gb(s["weights_read_per_token_bytes"].get<uint64_t>()) << " of weights, "
+            << gb(s["kv_read_per_token_bytes"].get<uint64_t>()) << " of KV cache\n";
+  for (const json& x : s["assumptions"]) std::cout << "  - " << x.get<std::string>() << "\n";
 }
 
 void print_table(const json& r) {
@@ -77,6 +148,17 @@ void print_table(const json& r) {
   std::cout << "  bits per weight: " << r["bits_per_weight"].get<double>() << "\n";
   std::cout << "  KV cache per token: " << r["kv_bytes_per_token"].get<uint64_t>() << " bytes\n\nAssumptions:\n";
   for (const auto& [k, v] : r["assumptions"].items()) std::cout << "  " << k << ": " << v.get<std::string>() << "\n";
+  if (r.contains("plan")) print_plan(r["plan"], r["speed"]);
+  if (r.contains("suggested_gpu")) {
+    const json& s = r["suggested_gpu"];
+    std::cout << "\nSuggested hardware:\n";
+    std::cout << "  smallest single GPU: " << (s["single"].is_null() ? std::string("none holds it") : s["single"]["name"].get<std::string>()) << "\n";
+    if (!s["apple"].is_null()) std::cout << "  smallest Apple unified memory: " << s["apple"]["name"].get<std::string>() << "\n";
+    if (!s["multi"].is_null()) {
+      std::cout << "  " << s["multi"]["name"].get<std::string>() << ": "
+                << (s["multi"]["layout"].is_null() ? std::string("does not fit") : s["multi"]["layout"]["description"].get<std::string>()) << "\n";
+    }
+  }
   if (!r["warnings"].empty()) {
     std::cout << "\nWarnings:\n";
     for (const json& w : r["warnings"]) std::cout << "  - " << w.get<std::string>() << "\n";
@@ -112,6 +194,7 @@ int main(int argc, char** argv) {
     if (arg == "--json") continue;
     if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
     if (arg == "--list-models" || arg == "--list-quants" || arg == "--list-runtimes") { list = arg.substr(7); continue; }
+    if (arg == "--list-gpus") { list = "devices"; continue; }
     if (arg == "--catalog-json") { list = "catalog"; continue; }
     int rc = 0;
     if (arg == "--model") { if ((rc = need("model"))) return rc; req["model"] = v; }
@@ -139,6 +222,27 @@ int main(int argc, char** argv) {
       if (v != "on" && v != "off" && v != "auto") return fail("flash_attn", "--flash-attn takes on, off or auto (got \"" + v + "\")", as_json);
       req["flash_attn"] = v;
     }
+    else if (arg == "--gpu") { if ((rc = need("gpu"))) return rc; req["gpu"] = v; }
+    else if (arg == "--gpus") { if ((rc = need("gpus"))) return rc; req["gpus"] = v; }
+    else if (arg == "--offload") {
+      if ((rc = need("offload"))) return rc;
+      if (v != "none" && v != "layers" && v != "experts") return fail("offload", "--offload takes none, layers or experts (got \"" + v + "\")", as_json);
+      req["offload"] = v;
+    }
+    else if (arg == "--gpu-layers") { if ((rc = need("gpu_layers"))) return rc; req["gpu_layers"] = v; }
+    else if (arg == "--cpu-moe-layers") { if ((rc = need("cpu_moe_layers"))) return rc; req["cpu_moe_layers"] = v; }
+    else if (arg == "--ram-gb") { if ((rc = need("ram_gb"))) return rc; req["ram_gb"] = v; }
+    else if (arg == "--host") { if ((rc = need("host"))) return rc; req["host"] = v; }
+    else if (arg == "--custom-gpu") {
+      if ((rc = need("custom_gpu"))) return rc;
+      const size_t colon = v.find(':');
+      if (colon == std::string::npos) return fail("custom_gpu", "--custom-gpu takes MEM_GB:BW_GBPS, e.g. 24:1008 (got \"" + v + "\")", as_json);
+      req["custom_gpu"] = {{"memory_gb", v.substr(0, colon)}, {"bandwidth_gb_per_s", v.substr(colon + 1)}};
+    }
+    else if (arg == "--suggest-gpu") {
+      if (i + 1 < argc && argv[i + 1][0] != '-') req["suggest_gpu"] = std::string(argv[++i]);
+      else req["suggest_gpu"] = true;
+    }
     else return fail("argument", "unknown argument \"" + arg + "\" (see --help)", as_json);
   }
 
@@ -151,6 +255,11 @@ int main(int argc, char** argv) {
       if (list == "models") {
         std::printf("%-32s %-34s %s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
                     it["family"] == "full" ? "671B MoE (full R1)" : ("dense, " + it["params_official"].get<std::string>()).c_str());
+      } else if (list == "devices") {
+        const std::string mem = it["memory_bytes"].is_null() ? std::string("system RAM")
+                                                             : std::to_string(int(it["memory_gb"].get<double>())) + " GB";
+        std::printf("%-24s %-52s %-11s %s  %8.1f GB/s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
+                    it["class"].get<std::string>().c_str(), mem.c_str(), it["bandwidth_gb_per_s"].get<double>());
       } else if (list == "quants") {
         std::printf("%-10s %-5s %s\n", it["name"].get<std::string>().c_str(), it["kind"].get<std::string>().c_str(),
                     it["description"].get<std::string>().c_str());

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "hardware.hpp"
+#include "planner.hpp"
 
 namespace vramcalc {
 
@@ -52,7 +54,102 @@ std::string read_text(const json& req, const char* field, const std::string& fal
   return it->get<std::string>();
 }
 
+// A positive real number (GB, GB/s), as a JSON number or the text of one.
+double read_positive(const json& v, const std::string& f) {
+  double d = 0;
+  if (v.is_number()) {
+    d = v.get<double>();
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    size_t used = 0;
+    try {
+      d = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (s.empty() || used != s.size()) throw InputError("invalid_" + f, f, f + " must be a positive number (got \"" + s + "\")");
+  } else {
+    throw InputError("invalid_" + f, f, f + " must be a number (got " + v.dump() + ")");
+  }
+  if (!std::isfinite(d) || d <= 0) throw InputError("invalid_" + f, f, f + " must be more than 0 (got " + v.dump() + ")");
+  return d;
+}
+
+bool present(const json& req, const char* field) { return req.contains(field) && !req[field].is_null(); }
+
 }  // namespace
+
+std::optional<PlanRequest> plan_request_from_json(const json& req) {
+  if (!req.is_object()) return std::nullopt;
+  const bool custom = present(req, "custom_gpu");
+  if (!present(req, "gpu") && !custom) {
+    for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host"}) {
+      if (present(req, f)) {
+        throw InputError("missing_gpu", "gpu", std::string(f) + " needs a device: give gpu (see --list-gpus) or custom_gpu");
+      }
+    }
+    return std::nullopt;
+  }
+  PlanRequest p;
+  if (custom) {
+    const json& c = req["custom_gpu"];
+    if (!c.is_object()) throw InputError("invalid_custom_gpu", "custom_gpu", "custom_gpu must be an object {memory_gb, bandwidth_gb_per_s}");
+    if (!present(c, "memory_gb")) throw InputError("invalid_custom_gpu", "custom_gpu.memory_gb", "custom_gpu.memory_gb is required");
+    if (!present(c, "bandwidth_gb_per_s")) {
+      throw InputError("invalid_custom_gpu", "custom_gpu.bandwidth_gb_per_s", "custom_gpu.bandwidth_gb_per_s is required");
+    }
+    auto num = [&](const char* k) {
+      const json& v = c[k];
+      const std::string f = std::string("custom_gpu.") + k;
+      if (v.is_number()) return v.get<double>();
+      if (v.is_string()) {
+        try {
+          size_t used = 0;
+          const double d = std::stod(v.get<std::string>(), &used);
+          if (used == v.get<std::string>().size()) return d;
+        } catch (const std::exception&) {
+        }
+      }
+      throw InputError("invalid_custom_gpu", f, f + " must be a number (got " + v.dump() + ")");
+    };
+    p.custom = custom_device(num("memory_gb"), num("bandwidth_gb_per_s"), present(c, "fp16_tflops") ? num("fp16_tflops") : 0.0);
+  } else {
+    p.gpu = read_text(req, "gpu", "");
+  }
+  if (present(req, "gpus")) {
+    p.count = read_count(req, "gpus", 1);
+    if (p.count < 1 || p.count > kMaxDevices) {
+      throw InputError("invalid_gpus", "gpus", "gpus must be between 1 and " + std::to_string(kMaxDevices) + " (got " + std::to_string(p.count) + ")");
+    }
+  }
+  json offload = present(req, "offload") ? req["offload"] : json();
+  const json* opts = &req;
+  if (offload.is_object()) {
+    opts = &req["offload"];
+    offload = present(offload, "mode") ? offload["mode"] : json("none");
+  }
+  if (!offload.is_null()) {
+    if (offload == "none") p.offload = Offload::none;
+    else if (offload == "layers") p.offload = Offload::layers;
+    else if (offload == "experts") p.offload = Offload::experts;
+    else throw InputError("invalid_offload", "offload", "offload must be none, layers or experts (got " + offload.dump() + ")");
+  }
+  for (const json* src : {opts, &req}) {
+    if (present(*src, "gpu_layers") && !p.gpu_layers) p.gpu_layers = read_count(*src, "gpu_layers", 0);
+    if (present(*src, "cpu_moe_layers") && !p.cpu_moe_layers) p.cpu_moe_layers = read_count(*src, "cpu_moe_layers", 0);
+  }
+  if (present(req, "ram_bytes")) {
+    p.ram_bytes = read_count(req, "ram_bytes", 0);
+    if (*p.ram_bytes == 0) throw InputError("invalid_ram_bytes", "ram_bytes", "ram_bytes must be more than 0");
+  } else if (present(req, "ram_gb")) {
+    // RAM is sold in GiB-sized "GB" (a 64 GB kit holds 64 x 2^30 bytes).
+    const double gb = read_positive(req["ram_gb"], "ram_gb");
+    if (gb > 1e6) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb is far too large (got " + req["ram_gb"].dump() + ")");
+    p.ram_bytes = uint64_t(std::llround(gb * double(1ull << 30)));
+  }
+  p.host = read_text(req, "host", "");
+  return p;
+}
 
 json error_json(const std::string& code, const std::string& field, const std::string& message) {
   return {{"error", {{"code", code}, {"field", field}, {"message", message}}}};
@@ -95,7 +192,26 @@ EstimateRequest request_from_json(const json& req) {
 
 json estimate_json_value(const json& request) {
   try {
-    return to_json(estimate(request_from_json(request)));
+    const EstimateRequest r = request_from_json(request);
+    const std::optional<PlanRequest> pr = plan_request_from_json(request);
+    const Estimate e = estimate(r);
+    json j = to_json(e);
+    if (pr) {
+      const Plan p = plan(e, *pr);
+      j["plan"] = to_json(p);
+      j["speed"] = to_json(p.speed);
+    }
+    if (present(request, "suggest_gpu")) {
+      const json& sg = request["suggest_gpu"];
+      if (sg.is_string()) {
+        j["suggested_gpu"] = to_json(suggest_gpu(e, sg.get<std::string>()));
+      } else if (sg.is_boolean()) {
+        if (sg.get<bool>()) j["suggested_gpu"] = to_json(suggest_gpu(e));
+      } else {
+        throw InputError("invalid_suggest_gpu", "suggest_gpu", "suggest_gpu must be true or a datacenter device id");
+      }
+    }
+    return j;
   } catch (const InputError& e) {
     return error_json(e.code(), e.field(), e.what());
   } catch (const std::exception& e) {
@@ -131,8 +247,18 @@ json catalog_json() {
                         {"kv_types", r.kv_types}, {"kv_type_default", r.kv_type_default},
                         {"flash_attn_default", r.flash_attn_default}, {"ubatch_default", r.ubatch_default}});
   }
+  json devices = json::array();
+  for (const Device& g : hardware().devices) {
+    devices.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor}, {"class", g.device_class},
+                       {"memory_gb", g.is_cpu() ? json(nullptr) : json(g.memory_gb)},
+                       {"memory_bytes", g.is_cpu() ? json(nullptr) : json(g.memory_bytes)},
+                       {"usable_bytes", g.is_cpu() ? json(nullptr) : json(g.usable_bytes)},
+                       {"bandwidth_gb_per_s", g.bandwidth_gb_per_s},
+                       {"fp16_tflops", g.fp16_tflops > 0 ? json(g.fp16_tflops) : json(nullptr)},
+                       {"fp8_tflops", g.fp8_tflops > 0 ? json(g.fp8_tflops) : json(nullptr)}});
+  }
   const EstimateRequest d;
-  return {{"models", models}, {"quants", quants}, {"runtimes", runtimes},
+  return {{"models", models}, {"quants", quants}, {"runtimes", runtimes}, {"devices", devices},
           {"defaults", {{"model", d.model}, {"quant", d.quant}, {"context", d.context}, {"sequences", d.sequences},
                         {"runtime", d.runtime}}},
           {"limits", {{"context_max", kMaxContext}, {"sequences_max", kMaxSequences}}}};

@@ -1,2 +1,47 @@
 #pragma once
-// (in progress)
+// The device catalogue of data/gpus.json: memory a runtime can see, peak memory bandwidth and dense
+// matrix throughput, per GPU, Apple SoC or CPU memory system; and a custom device from the request.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vramcalc {
+
+struct Device {
+  std::string id;
+  std::string name;
+  std::string vendor;
+  std::string device_class;  // consumer | workstation | datacenter | apple | cpu | custom
+  std::string interconnect;
+  uint64_t memory_bytes = 0;  // 0 for CPU rows: the RAM size is the user's
+  uint64_t usable_bytes = 0;  // what the runtime sees as the device's total memory
+  double memory_gb = 0;       // the marketed figure, for display
+  double bandwidth_gb_per_s = 0;
+  double fp16_tflops = 0;     // dense; 0 where unknown (CPU rows)
+  double fp8_tflops = 0;      // dense; 0 where the hardware has no FP8
+  bool is_cpu() const { return device_class == "cpu"; }
+  bool is_apple() const { return device_class == "apple"; }
+};
+
+// Fractions of the peak memory bandwidth that streaming reads sustain (data/gpus.json "speed").
+struct SpeedFactors {
+  double gpu_bandwidth_efficiency = 1.0;
+  double cpu_bandwidth_efficiency = 1.0;
+  std::string default_host;  // CPU row whose bandwidth offloaded weights are read at by default
+};
+
+struct HardwareCatalog {
+  std::vector<Device> devices;
+  SpeedFactors speed;
+  const Device* find(const std::string& id) const;  // case-insensitive
+};
+
+// The catalogue built from the embedded data/gpus.json (parsed on first use).
+const HardwareCatalog& hardware();
+HardwareCatalog parse_hardware(const std::string& gpus_json);
+
+// A device the user describes by its memory and bandwidth. Throws InputError naming
+// custom_gpu.memory_gb or custom_gpu.bandwidth_gb_per_s for values that are not positive and finite.
+Device custom_device(double memory_gb, double bandwidth_gb_per_s, double fp16_tflops = 0);
+
+}  // namespace vramcalc

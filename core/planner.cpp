@@ -1,2 +1,909 @@
-// (in progress)
 #include "planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.hpp"
+#include "kv_cache.hpp"
+
+namespace vramcalc {
+
+using nlohmann::json;
+
+const char* offload_name(Offload o) {
+  switch (o) {
+    case Offload::none: return "none";
+    case Offload::layers: return "layers";
+    case Offload::experts: return "experts";
+  }
+  return "none";
+}
+
+uint64_t LayerMap::weights_total() const {
+  uint64_t s = token_embd + output;
+  for (const LayerWeights& l : layers) s += l.total();
+  return s;
+}
+
+uint64_t LayerMap::kv_total() const {
+  uint64_t s = 0;
+  for (uint64_t b : kv) s += b;
+  return s;
+}
+
+namespace {
+
+// Tensors that vLLM's DeepSeek/Llama/Qwen2 models keep whole on every tensor-parallel rank:
+// norms and biases (1-D), the MoE router and expert bias (ReplicatedLinear gate), and MLA's
+// down-projections q_a_proj / kv_a_proj_with_mqa (ReplicatedLinear in
+// vllm/model_executor/models/deepseek_v2.py DeepseekV2MLAAttention).
+bool tp_replicated(const Tensor& t) {
+  if (t.n_dims == 1) return true;
+  switch (t.role) {
+    case Role::ffn_gate_inp: case Role::ffn_gate_inp_shexp: case Role::exp_probs_b:
+    case Role::attn_q_a: case Role::attn_kv_a_mqa:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void add_to_layer(LayerWeights& l, const Tensor& t, uint64_t bytes) {
+  switch (t.role) {
+    case Role::ffn_gate: case Role::ffn_up: case Role::ffn_down:
+      l.dense_ffn += bytes; break;
+    case Role::ffn_gate_exps: case Role::ffn_up_exps: case Role::ffn_down_exps:
+      l.routed += bytes; break;
+    case Role::ffn_gate_inp_shexp: case Role::ffn_gate_shexp: case Role::ffn_up_shexp: case Role::ffn_down_shexp:
+      l.shared += bytes; break;
+    case Role::ffn_norm: case Role::ffn_gate_inp: case Role::exp_probs_b:
+      l.router += bytes; break;
+    default:
+      l.attention += bytes; break;
+  }
+  if (tp_replicated(t)) l.replicated += bytes;
+}
+
+uint64_t share(uint64_t x, uint64_t n, uint64_t r) { return x / n + (r < x % n ? 1 : 0); }
+
+std::string gb(uint64_t bytes) {
+  const uint64_t hundredths = uint64_t(std::llround(double(bytes) / 1e7));
+  const uint64_t frac = hundredths % 100;
+  return std::to_string(hundredths / 100) + (frac < 10 ? ".0" : ".") + std::to_string(frac) + " GB";
+}
+
+std::string fixed1(double v) {
+  const uint64_t tenths = uint64_t(std::llround(v * 10.0));
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
+// Share of a layer's routed experts that S tokens decoded together read: each token picks
+// n_expert_used of n_expert; with routing taken as uniform and independent, an expert is read
+// unless all S tokens miss it.
+double routed_fraction(const ModelArch& a, uint64_t tokens) {
+  if (!a.is_moe() || a.n_expert == 0) return 1.0;
+  const double p = double(a.n_expert_used) / double(a.n_expert);
+  if (tokens <= 1) return p;
+  return 1.0 - std::pow(1.0 - p, double(tokens));
+}
+
+bool is_paged(const Estimate& e) { return !e.runtime->is_llama_cpp(); }
+
+// What one device (or RAM) holds, as the layer placement computes it.
+struct Slot {
+  DevicePart part;
+  // Read per decode step: weights that every token reads, routed experts (all of them, scaled by
+  // the routed fraction at read time), KV bytes per cached token.
+  double read_fixed = 0;
+  double read_routed = 0;
+  double kv_row = 0;
+};
+
+void hold_layers(Slot& s, int64_t il) {
+  DevicePart& p = s.part;
+  if (p.layer_first < 0 || il < p.layer_first) p.layer_first = il;
+  if (il > p.layer_last) p.layer_last = il;
+  p.layers += 1;
+}
+
+struct Placement {
+  std::vector<Slot> gpus;
+  Slot host;
+  Layout layout;
+  uint64_t gpu_layers = 0;
+  uint64_t cpu_moe_layers = 0;
+};
+
+void finish(Slot& s) {
+  DevicePart& p = s.part;
+  p.total_bytes = p.weights_bytes + p.kv_bytes + p.compute_bytes + p.cuda_graph_bytes + p.reserved_bytes +
+                  p.output_buffer_bytes;
+  p.fits = p.budget_bytes == 0 || p.total_bytes <= p.budget_bytes;
+}
+
+// llama.cpp --split-mode layer (src/llama-model.cpp load_tensors): i_gpu_start =
+// max(n_layer + 1 - n_gpu_layers, 0), act = min(n_gpu_layers, n_layer + 1); block il (and the
+// output layer as il = n_layer) goes to the first device whose cumulative share of free memory
+// exceeds (il - i_gpu_start) / act; blocks below i_gpu_start stay on the CPU. The input layer
+// (token_embd) always stays on the CPU: "there is very little benefit to offloading the input layer".
+std::vector<int> llama_layer_devices(uint32_t n_layer, uint64_t n_dev, uint64_t ngl) {
+  std::vector<float> splits(n_dev);
+  float sum = 0;
+  for (uint64_t i = 0; i < n_dev; ++i) { sum += 1.0f; splits[i] = sum; }  // identical devices
+  for (float& x : splits) x /= sum;
+  const int64_t n_all = int64_t(n_layer);
+  const int64_t start = std::max<int64_t>(n_all + 1 - int64_t(ngl), 0);
+  const int64_t act = n_dev == 0 ? 0 : std::min<int64_t>(int64_t(ngl), n_all + 1);
+  std::vector<int> dev(size_t(n_all) + 1, -1);
+  for (int64_t il = 0; il <= n_all; ++il) {
+    if (il < start || il - start >= act) continue;
+    const float x = float(il - start) / float(act);
+    const int64_t d = std::upper_bound(splits.begin(), splits.end(), x) - splits.begin();
+    dev[size_t(il)] = int(std::min<int64_t>(d, int64_t(n_dev) - 1));
+  }
+  return dev;
+}
+
+Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uint64_t count, uint64_t ngl,
+                      uint64_t n_cpu_moe, bool experts_mode) {
+  const ModelArch& a = *e.arch;
+  const RuntimeProfile& rt = *e.runtime;
+  Placement pl;
+  pl.gpu_layers = ngl;
+  pl.cpu_moe_layers = n_cpu_moe;
+  pl.host.part.label = "RAM";
+  const bool cpu_only = d.is_cpu();
+  const uint64_t n_gpu = cpu_only ? 0 : count;
+  for (uint64_t i = 0; i < n_gpu; ++i) {
+    Slot s;
+    s.part.label = "GPU " + std::to_string(i);
+    s.part.budget_bytes = d.usable_bytes;
+    pl.gpus.push_back(s);
+  }
+  const std::vector<int> dev = llama_layer_devices(a.n_layer, n_gpu, n_gpu ? ngl : 0);
+  bool host_computes = false;
+  bool host_computes_layers = false;
+  for (uint32_t il = 0; il < a.n_layer; ++il) {
+    const LayerWeights& l = m.layers[il];
+    Slot& s = dev[il] < 0 ? pl.host : pl.gpus[size_t(dev[il])];
+    hold_layers(s, il);
+    const uint64_t fixed = l.attention + l.dense_ffn + l.shared + l.router;
+    s.part.weights_bytes += fixed;
+    s.read_fixed += double(fixed);
+    s.part.kv_bytes += m.kv[il];
+    s.kv_row += double(m.kv_row[il]);
+    // --n-cpu-moe N keeps the experts of blocks 0..N-1 in RAM (common/arg.cpp: one
+    // "blk.i.ffn_(up|down|gate)_exps" = CPU override per block); -ot exps=CPU is N = n_layer.
+    Slot& r = (experts_mode && il < n_cpu_moe) ? pl.host : s;
+    if (l.routed) {
+      r.part.weights_bytes += l.routed;
+      r.read_routed += double(l.routed);
+      r.part.expert_layers += 1;
+    }
+    if (&s == &pl.host) host_computes_layers = true;
+    if (&r == &pl.host && l.routed) host_computes = true;
+  }
+  Slot& out = dev[a.n_layer] < 0 ? pl.host : pl.gpus[size_t(dev[a.n_layer])];
+  out.part.output_layer = true;
+  out.part.weights_bytes += m.output;
+  out.read_fixed += double(m.output);
+  pl.host.part.input_layer = true;
+  pl.host.part.weights_bytes += m.token_embd;  // one row per token is read: not counted as a read
+  for (Slot& s : pl.gpus) {
+    // Each backend gets its own compute buffer from the scheduler and its own CUDA context.
+    if (s.part.layers || s.part.output_layer) s.part.compute_bytes = e.compute_buffer_bytes;
+    s.part.reserved_bytes = e.runtime_reserved_bytes;
+  }
+  // Host: logits (output buffer) and a CPU compute buffer where the CPU runs part of the graph.
+  pl.host.part.output_buffer_bytes = e.output_buffer_bytes;
+  if (cpu_only || host_computes_layers || dev[a.n_layer] < 0) {
+    pl.host.part.compute_bytes = e.compute_buffer_bytes;
+  } else if (host_computes) {
+    pl.host.part.compute_bytes = e.llama_buffers.ffn_peak;
+  }
+  (void)rt;
+  pl.layout.kind = cpu_only ? "cpu" : (n_gpu == 1 ? "single" : "layer_split");
+  pl.layout.count = count;
+  return pl;
+}
+
+// vLLM's pipeline stages (vllm/distributed/utils.py get_pp_indices): n_layer / pp blocks each,
+// the remainder one each to the stages before the last.
+std::vector<uint64_t> pp_partition(uint32_t n_layer, uint64_t pp) {
+  std::vector<uint64_t> parts(pp, n_layer / pp);
+  const uint64_t rem = n_layer % pp;
+  for (uint64_t i = 2; i < rem + 2; ++i) parts[pp - i] += 1;
+  return parts;
+}
+
+uint64_t kv_split_ways(const ModelArch& a, uint64_t tp) {
+  // MLA caches one latent "head" that every rank needs (vLLM get_num_kv_heads returns 1 for MLA);
+  // GQA splits the KV heads, replicating them once tp exceeds their count.
+  if (a.attention == AttentionKind::MLA) return 1;
+  const uint64_t n_kv = a.n_head_kv ? a.n_head_kv : a.n_head;
+  return std::min(tp, n_kv);
+}
+
+Placement place_paged(const Estimate& e, const LayerMap& m, const Device& d, uint64_t tp, uint64_t pp) {
+  const ModelArch& a = *e.arch;
+  const RuntimeProfile& rt = *e.runtime;
+  Placement pl;
+  pl.host.part.label = "RAM";
+  const std::vector<uint64_t> parts = pp_partition(a.n_layer, pp);
+  const uint64_t kv_ways = kv_split_ways(a, tp);
+  const uint64_t budget = uint64_t(std::floor(double(d.usable_bytes) * rt.memory_fraction));
+  uint32_t il0 = 0;
+  for (uint64_t stage = 0; stage < pp; ++stage) {
+    for (uint64_t r = 0; r < tp; ++r) {
+      Slot s;
+      s.part.label = "GPU " + std::to_string(stage * tp + r) + (pp > 1 ? " (stage " + std::to_string(stage) + ")" : "");
+      s.part.budget_bytes = budget;
+      s.part.kv_replicated = a.attention == AttentionKind::MLA && tp > 1;
+      for (uint32_t il = il0; il < il0 + parts[stage]; ++il) {
+        const LayerWeights& l = m.layers[il];
+        hold_layers(s, il);
+        const uint64_t split = l.total() - l.replicated;
+        const uint64_t mine = share(split, tp, r) + l.replicated;
+        s.part.weights_bytes += mine;
+        s.part.weights_replicated_bytes += l.replicated;
+        const double routed_share = l.routed ? double(l.routed) / double(tp) : 0.0;
+        s.read_routed += routed_share;
+        s.read_fixed += double(mine) - routed_share;
+        if (l.routed) s.part.expert_layers += 1;
+        s.part.kv_bytes += share(m.kv[il], kv_ways, r % kv_ways);
+        s.kv_row += double(m.kv_row[il]) / double(kv_ways);
+      }
+      if (stage == 0) {  // VocabParallelEmbedding: rows split over the TP ranks
+        s.part.input_layer = true;
+        s.part.weights_bytes += share(m.token_embd, tp, r);
+      }
+      if (stage == pp - 1) {  // ParallelLMHead split over the ranks, final norm replicated
+        s.part.output_layer = true;
+        const uint64_t head = share(m.output - m.output_replicated, tp, r) + m.output_replicated;
+        s.part.weights_bytes += head;
+        s.part.weights_replicated_bytes += m.output_replicated;
+        s.read_fixed += double(head);
+      }
+      // Each rank profiles its own activation peak, captures its own CUDA graphs and has its own
+      // non-torch memory (CUDA context, NCCL buffers).
+      s.part.compute_bytes = e.compute_buffer_bytes;
+      s.part.cuda_graph_bytes = e.cuda_graph_bytes;
+      s.part.reserved_bytes = e.runtime_reserved_bytes;
+      pl.gpus.push_back(s);
+    }
+    il0 += uint32_t(parts[stage]);
+  }
+  pl.layout.kind = tp * pp == 1 ? "single" : "tensor_parallel";
+  pl.layout.count = tp * pp;
+  pl.layout.tp = tp;
+  pl.layout.pp = pp;
+  return pl;
+}
+
+bool all_fit(Placement& pl) {
+  bool ok = true;
+  for (Slot& s : pl.gpus) {
+    finish(s);
+    ok = ok && s.part.fits;
+  }
+  finish(pl.host);
+  return ok;
+}
+
+// Tensor-parallel sizes vLLM and SGLang accept for a model: the attention heads must divide
+// (ModelConfig.verify_with_parallel_config), the KV heads must divide or be divided by it
+// (QKVParallelLinear replicates KV heads when tp > n_head_kv), the FFN and expert widths must
+// split evenly (MergedColumnParallelLinear / FusedMoE divide()). Powers of two up to the 8 GPUs
+// of one node are what deployments use.
+bool tp_valid(const ModelArch& a, uint64_t tp, std::string* why) {
+  if (a.n_head % tp != 0) {
+    if (why) *why = std::to_string(a.n_head) + " attention heads do not divide by " + std::to_string(tp);
+    return false;
+  }
+  if (a.attention != AttentionKind::MLA && a.n_head_kv) {
+    const uint64_t kv = a.n_head_kv;
+    if (tp >= kv ? tp % kv != 0 : kv % tp != 0) {
+      if (why) *why = std::to_string(kv) + " KV heads and TP " + std::to_string(tp) + " do not divide";
+      return false;
+    }
+  }
+  if ((a.n_ff && a.n_ff % tp != 0) || (a.n_ff_exp && a.n_ff_exp % tp != 0)) {
+    if (why) *why = "FFN width does not divide by " + std::to_string(tp);
+    return false;
+  }
+  return true;
+}
+
+constexpr uint64_t kTpSizes[] = {1, 2, 4, 8};
+
+// A layout for a given count under a paged engine: TP as large as the rules allow (at most 8),
+// the rest as pipeline stages.
+bool paged_layout_for(const ModelArch& a, uint64_t count, uint64_t* tp, uint64_t* pp) {
+  for (auto it = std::rbegin(kTpSizes); it != std::rend(kTpSizes); ++it) {
+    if (count % *it == 0 && tp_valid(a, *it, nullptr) && count / *it <= a.n_layer) {
+      *tp = *it;
+      *pp = count / *it;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string layout_text(const Layout& l, const Estimate& e) {
+  if (l.kind == "cpu") return "CPU only (" + std::to_string(l.count) + (l.count == 1 ? " socket)" : " sockets)");
+  if (!is_paged(e)) {
+    return l.count == 1 ? "1 device" : std::to_string(l.count) + " devices, llama.cpp --split-mode layer";
+  }
+  std::string s = "TP" + std::to_string(l.tp);
+  if (l.pp > 1) s += " x PP" + std::to_string(l.pp);
+  return s + " = " + std::to_string(l.count) + (l.count == 1 ? " GPU" : " GPUs");
+}
+
+bool device_runs(const Estimate& e, const Device& d) { return !(is_paged(e) && (d.is_cpu() || d.is_apple())); }
+
+}  // namespace
+
+LayerMap layer_map(const Estimate& e) {
+  const ModelArch& a = *e.arch;
+  const Catalog& cat = catalog();
+  const bool split = e.runtime->gguf_split_kv_b && e.quant->gguf;
+  std::vector<Tensor> custom;
+  const std::vector<Tensor>* tensors;
+  if (e.catalog_model) {
+    tensors = split ? &e.catalog_model->tensors_split : &e.catalog_model->tensors_legacy;
+  } else {
+    custom = enumerate_tensors(a, TensorLayout{split});
+    tensors = &custom;
+  }
+  LayerMap m;
+  m.layers.resize(a.n_layer);
+  int n_wv = 0;
+  for (const Tensor& t : *tensors) n_wv += t.role == Role::attn_v;
+  int i_wv = 0;
+  // GPU formats: a tensor's size depends only on its role and shape; consecutive blocks repeat them.
+  struct Memo { Role role; uint64_t ne0, ne1, ne2; uint64_t bytes; };
+  std::vector<Memo> memo;
+  for (const Tensor& t : *tensors) {
+    uint64_t bytes = 0;
+    if (e.quant->gguf) {
+      const GgmlType type = gguf_tensor_type(a, *e.quant, t, cat.ggml_types, i_wv, n_wv, e.imatrix, nullptr);
+      if (t.role == Role::attn_v) ++i_wv;
+      bytes = t.rows() * row_bytes(cat.ggml_types, type, t.ne0);
+    } else {
+      auto it = std::find_if(memo.begin(), memo.end(), [&](const Memo& x) {
+        return x.role == t.role && x.ne0 == t.ne0 && x.ne1 == t.ne1 && x.ne2 == t.ne2;
+      });
+      if (it == memo.end()) {
+        memo.push_back({t.role, t.ne0, t.ne1, t.ne2, gpu_weight_bytes(std::vector<Tensor>{t}, *e.quant).bytes});
+        it = memo.end() - 1;
+      }
+      bytes = it->bytes;
+    }
+    if (t.layer >= 0) {
+      add_to_layer(m.layers[size_t(t.layer)], t, bytes);
+    } else if (t.role == Role::token_embd) {
+      m.token_embd += bytes;
+    } else {
+      m.output += bytes;
+      if (t.n_dims == 1) m.output_replicated += bytes;
+    }
+  }
+  // KV: the rows of kv_cache(), per layer; sliding-window layers are the last n_layer_swa.
+  const KvLayerElems el = kv_layer_elems(a, e.runtime->mla_cache);
+  const uint64_t row = kv_row_bytes(*e.kv_type, el.k) + (el.v ? kv_row_bytes(*e.kv_type, el.v) : 0);
+  const uint32_t n_swa = a.sliding_window ? a.n_layer_swa : 0;
+  m.kv.resize(a.n_layer);
+  m.kv_row.assign(a.n_layer, row);
+  for (uint32_t il = 0; il < a.n_layer; ++il) {
+    const bool swa = il >= a.n_layer - n_swa;
+    m.kv[il] = row * (swa ? e.kv.cells_swa : e.kv.cells);
+  }
+  return m;
+}
+
+namespace {
+
+// The decode step and prefill bounds for a placement.
+Speed speed_of(const Estimate& e, const Placement& pl, const Device& d, const Device& host, double host_bw,
+               uint64_t count) {
+  const ModelArch& a = *e.arch;
+  const HardwareCatalog& hw = hardware();
+  Speed sp;
+  const uint64_t S = e.sequences;
+  const double frac1 = routed_fraction(a, 1);
+  const double fracS = routed_fraction(a, S);
+  const double ctx = double(e.context);
+  const double gpu_eff = hw.speed.gpu_bandwidth_efficiency;
+  const double cpu_eff = hw.speed.cpu_bandwidth_efficiency;
+  const bool paged = is_paged(e);
+
+  auto t_of = [&](const Slot& s, double bw_gb, double frac, uint64_t seqs) {
+    const double bytes = s.read_fixed + s.read_routed * frac + s.kv_row * ctx * double(seqs);
+    return bw_gb > 0 ? bytes / (bw_gb * 1e9) : 0.0;
+  };
+  double tS = 0, tSe = 0;
+  double w1 = 0, wS = 0, kv1 = 0;
+  if (paged) {
+    // Ranks of a stage work in parallel; stages one after another.
+    const uint64_t tp = pl.layout.tp;
+    for (size_t i = 0; i < pl.gpus.size(); i += tp) {
+      double mS = 0;
+      for (size_t r = i; r < i + tp; ++r) mS = std::max(mS, t_of(pl.gpus[r], d.bandwidth_gb_per_s, fracS, S));
+      tS += mS;
+      tSe += mS / gpu_eff;
+    }
+  } else {
+    // llama.cpp's layer split: the devices work one after another on each token.
+    for (const Slot& s : pl.gpus) {
+      const double aS = t_of(s, d.bandwidth_gb_per_s, fracS, S);
+      tS += aS;
+      tSe += aS / gpu_eff;
+    }
+    const double hS = t_of(pl.host, host_bw, fracS, S);
+    const double heff = host.is_apple() ? gpu_eff : cpu_eff;
+    tS += hS;
+    tSe += hS / heff;
+  }
+  for (const Slot& s : pl.gpus) {
+    w1 += s.read_fixed + s.read_routed * frac1;
+    wS += s.read_fixed + s.read_routed * fracS;
+    kv1 += s.kv_row * ctx;
+  }
+  w1 += pl.host.read_fixed + pl.host.read_routed * frac1;
+  wS += pl.host.read_fixed + pl.host.read_routed * fracS;
+  kv1 += pl.host.kv_row * ctx;
+  sp.weights_read_per_token = w1;
+  sp.kv_read_per_token = kv1;
+  sp.weights_read_per_step = wS;
+
+  // Compute: 2 x active parameters per token (attention over the context not counted), on the
+  // devices' dense FP16 (FP8 for FP8 weights) tensor throughput; unknown for RAM-resident parts.
+  const bool fp8 = !e.quant->gguf && e.quant->linear_bits == 8 && e.quant->name.find("FP8") != std::string::npos;
+  const double tflops = fp8 && d.fp8_tflops > 0 ? d.fp8_tflops : d.fp16_tflops;
+  const bool host_work = pl.host.read_fixed + pl.host.read_routed > 0;
+  const double flops_token = 2.0 * double(e.params.active);
+  const double parallel = paged ? double(pl.layout.tp) : 1.0;
+  double tcS = 0;
+  if (tflops > 0 && !host_work) tcS = flops_token * double(S) / (tflops * 1e12 * parallel);
+  if (tcS > tS) sp.compute_bound = true;
+  const double stepS = std::max(tS, tcS), stepSe = std::max(tSe, tcS);
+  sp.step_ms = stepS * 1e3;
+  // Each of the S sequences decoded together gets one token per step.
+  sp.decode_aggregate = stepS > 0 ? double(S) / stepS : 0;
+  sp.decode_expected_aggregate = stepSe > 0 ? double(S) / stepSe : 0;
+  sp.decode_per_sequence = sp.decode_aggregate / double(S);
+  sp.decode_expected_per_sequence = sp.decode_expected_aggregate / double(S);
+
+  // Prefill: bounded by compute, and by reading the weights a micro-batch touches once per
+  // micro-batch (llama.cpp: n_ubatch tokens through the devices in turn; vLLM: a chunk of
+  // max_num_batched_tokens over the TP ranks in parallel).
+  if (tflops > 0 && !host_work) {
+    const uint64_t U = paged ? std::max<uint32_t>(e.runtime->max_num_batched_tokens, 1) : std::max<uint64_t>(e.ubatch, 1);
+    const double fracU = routed_fraction(a, U);
+    double t_mem = 0;
+    if (paged) {
+      for (size_t i = 0; i < pl.gpus.size(); i += pl.layout.tp) {
+        const Slot& s = pl.gpus[i];
+        t_mem += (s.read_fixed + s.read_routed * fracU) / (d.bandwidth_gb_per_s * 1e9);
+      }
+    } else {
+      for (const Slot& s : pl.gpus) t_mem += (s.read_fixed + s.read_routed * fracU) / (d.bandwidth_gb_per_s * 1e9);
+    }
+    const double by_compute = tflops * 1e12 * parallel / flops_token;
+    const double by_memory = t_mem > 0 ? double(U) / t_mem : by_compute;
+    sp.prefill = std::min(by_compute, by_memory);
+  }
+
+  const std::string eff_gpu = fixed1(gpu_eff * 100) + "%", eff_cpu = fixed1(cpu_eff * 100) + "%";
+  sp.assumptions.push_back("upper bounds: memory bandwidth at its peak (" + fixed1(d.bandwidth_gb_per_s) +
+                           " GB/s per device), no kernel-launch, synchronisation or communication time; real runs are slower");
+  sp.assumptions.push_back("a decode step reads each active weight once: attention, dense FFN, shared experts, router and output head, and for MoE layers " +
+                           std::to_string(a.n_expert_used) + " of " + std::to_string(a.n_expert) +
+                           " routed experts per token (with several sequences, the union of the experts they route to, routing taken as uniform)");
+  sp.assumptions.push_back("KV cache read for the whole context of " + std::to_string(e.context) + " tokens per sequence");
+  if (paged) {
+    sp.assumptions.push_back("tensor-parallel ranks read their shards in parallel; pipeline stages run one after another (no overlap of micro-batches)");
+  } else if (!d.is_cpu()) {
+    sp.assumptions.push_back("llama.cpp's layer split: the devices work one after another on each token, so their times add up");
+  }
+  if (d.is_cpu()) {
+    sp.assumptions.push_back(std::to_string(count) + " x " + fixed1(d.bandwidth_gb_per_s) +
+                             " GB/s of RAM bandwidth read in parallel (NUMA placement not modelled)");
+  } else if (host_work) {
+    sp.assumptions.push_back("weights in RAM are read at " + fixed1(host_bw) + " GB/s (" + host.name +
+                             "); prefill with RAM-resident weights is not estimated");
+  }
+  sp.assumptions.push_back("expected figures take " + eff_gpu + " of peak GPU bandwidth and " + eff_cpu +
+                           " of peak RAM bandwidth (sustained streaming reads, data/gpus.json)");
+  if (tflops > 0 && !host_work) {
+    sp.assumptions.push_back("prefill: 2 x " + std::to_string(e.params.active) + " active parameters per token at " +
+                             fixed1(tflops) + " dense TFLOPS" + (paged ? " per rank" : " (one device at a time)") +
+                             ", or the weights a micro-batch touches read once per micro-batch, whichever is slower");
+  }
+  return sp;
+}
+
+uint64_t n_moe_layers(const ModelArch& a) {
+  uint64_t n = 0;
+  for (uint32_t il = 0; il < a.n_layer; ++il) n += a.is_moe_layer(il);
+  return n;
+}
+
+}  // namespace
+
+std::optional<Layout> minimum_layout(const Estimate& e, const LayerMap& m, const Device& d, std::string* reason) {
+  const ModelArch& a = *e.arch;
+  std::string why;
+  if (d.is_cpu()) {
+    if (reason) *reason = "a CPU runs the model from system RAM: the RAM size, not a device count, decides";
+    return std::nullopt;
+  }
+  if (!device_runs(e, d)) {
+    if (reason) *reason = e.runtime->name + " does not run on " + d.name;
+    return std::nullopt;
+  }
+  if (is_paged(e)) {
+    // TP alone first (1, 2, 4, 8 where the heads divide); pipeline stages of the largest valid TP
+    // only when TP alone cannot hold the model.
+    uint64_t tp_max = 0;
+    std::string rejected;
+    for (uint64_t tp : kTpSizes) {
+      std::string w;
+      if (!tp_valid(a, tp, &w)) {
+        rejected += (rejected.empty() ? "" : "; ") + w;
+        continue;
+      }
+      tp_max = tp;
+      Placement pl = place_paged(e, m, d, tp, 1);
+      if (all_fit(pl)) {
+        pl.layout.description = layout_text(pl.layout, e);
+        if (reason) {
+          *reason = "TP" + std::to_string(tp) + " is the smallest tensor-parallel size whose shard fits in " +
+                    fixed1(e.runtime->memory_fraction * 100) + "% of " + gb(d.usable_bytes) + " per GPU" +
+                    (rejected.empty() ? "" : " (" + rejected + ")");
+        }
+        return pl.layout;
+      }
+    }
+    if (tp_max == 0) {
+      if (reason) *reason = "no tensor-parallel size up to 8 divides the model's heads: " + rejected;
+      return std::nullopt;
+    }
+    for (uint64_t pp = 2; pp * tp_max <= kMaxDevices && pp <= a.n_layer; ++pp) {
+      Placement pl = place_paged(e, m, d, tp_max, pp);
+      if (all_fit(pl)) {
+        pl.layout.description = layout_text(pl.layout, e);
+        if (reason) {
+          *reason = "TP" + std::to_string(tp_max) + " (the largest tensor-parallel size, one 8-GPU node) does not fit, so " +
+                    std::to_string(pp) + " pipeline stages split the " + std::to_string(a.n_layer) + " layers" +
+                    (a.attention == AttentionKind::MLA ? "; the MLA latent cache is not split by TP, each rank holds its stage's whole cache" : "");
+        }
+        return pl.layout;
+      }
+    }
+    if (reason) *reason = "does not fit on " + std::to_string(kMaxDevices) + " GPUs";
+    return std::nullopt;
+  }
+  for (uint64_t n = 1; n <= kMaxDevices; ++n) {
+    Placement pl = place_llama(e, m, d, n, uint64_t(a.n_layer) + 1, 0, false);
+    if (all_fit(pl)) {
+      pl.layout.description = layout_text(pl.layout, e);
+      if (reason) {
+        *reason = n == 1 ? "the whole model fits on one device"
+                         : "llama.cpp splits the " + std::to_string(a.n_layer) + " layers evenly over " + std::to_string(n) +
+                               " devices, each with its own compute buffer and CUDA context; fewer devices run out of memory";
+      }
+      return pl.layout;
+    }
+  }
+  if (reason) *reason = "does not fit on " + std::to_string(kMaxDevices) + " devices without offloading to RAM";
+  return std::nullopt;
+}
+
+Plan plan(const Estimate& e, const PlanRequest& req) {
+  const ModelArch& a = *e.arch;
+  const HardwareCatalog& hw = hardware();
+  Plan p;
+  if (req.custom) {
+    p.device = *req.custom;
+  } else {
+    const Device* d = hw.find(req.gpu);
+    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\" (see --list-gpus)");
+    p.device = *d;
+  }
+  const Device& d = p.device;
+  if (req.count < 1 || req.count > kMaxDevices) {
+    throw InputError("invalid_gpus", "gpus", "gpus must be between 1 and " + std::to_string(kMaxDevices) + " (got " +
+                                                 std::to_string(req.count) + ")");
+  }
+  if (!device_runs(e, d)) {
+    throw InputError("unsupported_gpu", "gpu", e.runtime->name + " runs on NVIDIA and AMD GPUs, not on " + d.name +
+                                                   ": pick a GPU or the llama.cpp runtime");
+  }
+  const Device* host = hw.find(req.host.empty() ? hw.speed.default_host : req.host);
+  if (!host || !host->is_cpu()) {
+    throw InputError("unknown_host", "host", "unknown host memory \"" + req.host + "\" (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
+  }
+  // Apple's CPU and GPU read the same unified memory.
+  double host_bw = d.is_apple() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
+  Device host_dev = d.is_apple() && req.host.empty() ? d : *host;
+  if (d.is_cpu()) { host_bw = d.bandwidth_gb_per_s * double(req.count); host_dev = d; }
+  p.count = req.count;
+  p.offload = req.offload;
+  p.ram_bytes = req.ram_bytes;
+  if (req.ram_bytes && *req.ram_bytes == 0) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb must be more than 0");
+
+  const LayerMap m = layer_map(e);
+  const uint64_t n_all = uint64_t(a.n_layer) + 1;
+  Placement pl;
+  if (is_paged(e)) {
+    if (req.offload != Offload::none) {
+      throw InputError("unsupported_offload", "offload",
+                       "offload to RAM is modelled for llama.cpp and Ollama; " + e.runtime->name + " keeps the model in GPU memory");
+    }
+    if (req.gpu_layers || req.cpu_moe_layers) {
+      throw InputError("unsupported_offload", req.gpu_layers ? "gpu_layers" : "cpu_moe_layers",
+                       "gpu_layers and cpu_moe_layers are llama.cpp settings; " + e.runtime->name + " keeps the model in GPU memory");
+    }
+    uint64_t tp = 1, pp = 1;
+    if (!paged_layout_for(a, req.count, &tp, &pp)) {
+      throw InputError("invalid_gpus", "gpus",
+                       std::to_string(req.count) + " GPUs cannot be laid out as tensor x pipeline parallel for " + a.name +
+                           " (tensor-parallel sizes 1, 2, 4 or 8 that divide its " + std::to_string(a.n_head) + " heads)");
+    }
+    pl = place_paged(e, m, d, tp, pp);
+    all_fit(pl);
+  } else {
+    if (req.gpu_layers && *req.gpu_layers > n_all) {
+      throw InputError("invalid_gpu_layers", "gpu_layers", "gpu_layers must be between 0 and " + std::to_string(n_all) +
+                                                               " (the " + std::to_string(a.n_layer) + " blocks and the output layer)");
+    }
+    if (req.cpu_moe_layers && *req.cpu_moe_layers > a.n_layer) {
+      throw InputError("invalid_cpu_moe_layers", "cpu_moe_layers",
+                       "cpu_moe_layers must be between 0 and " + std::to_string(a.n_layer));
+    }
+    if (req.offload == Offload::experts && !a.is_moe()) {
+      throw InputError("unsupported_offload", "offload", a.name + " is a dense model: it has no experts to keep in RAM (use --offload layers)");
+    }
+    if (req.gpu_layers && req.offload == Offload::none && *req.gpu_layers < n_all) {
+      throw InputError("invalid_gpu_layers", "gpu_layers", "gpu_layers below " + std::to_string(n_all) + " offloads layers: add --offload layers");
+    }
+    if (req.cpu_moe_layers && req.offload != Offload::experts) {
+      throw InputError("invalid_cpu_moe_layers", "cpu_moe_layers", "cpu_moe_layers needs --offload experts");
+    }
+    if (d.is_cpu() && req.offload != Offload::none) {
+      throw InputError("unsupported_offload", "offload", "on a CPU everything is already in RAM: use --offload none");
+    }
+    const bool experts = req.offload == Offload::experts;
+    if (req.offload == Offload::layers) {
+      if (req.gpu_layers) {
+        pl = place_llama(e, m, d, req.count, *req.gpu_layers, 0, false);
+        all_fit(pl);
+      } else {
+        // As many layers as fit (llama.cpp offloads the output layer first, then blocks from the last).
+        for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
+          pl = place_llama(e, m, d, req.count, ngl, 0, false);
+          if (all_fit(pl)) break;
+        }
+      }
+    } else if (experts) {
+      const uint64_t ngl = req.gpu_layers.value_or(n_all);
+      if (req.cpu_moe_layers) {
+        pl = place_llama(e, m, d, req.count, ngl, *req.cpu_moe_layers, true);
+        all_fit(pl);
+      } else {
+        // The fewest blocks whose experts go to RAM (llama.cpp --n-cpu-moe N) for everything else to fit.
+        for (uint64_t n = 0; n <= a.n_layer; ++n) {
+          pl = place_llama(e, m, d, req.count, ngl, n, true);
+          if (all_fit(pl)) break;
+        }
+      }
+    } else {
+      pl = place_llama(e, m, d, req.count, d.is_cpu() ? 0 : n_all, 0, false);
+      all_fit(pl);
+    }
+    if (d.is_cpu()) {
+      pl.layout.kind = "cpu";
+      pl.host.part.budget_bytes = req.ram_bytes.value_or(0);
+      finish(pl.host);
+    }
+  }
+  pl.layout.description = layout_text(pl.layout, e);
+  p.layout = pl.layout;
+  p.gpu_layers = pl.gpu_layers;
+  p.cpu_moe_layers = pl.cpu_moe_layers;
+
+  // RAM: what stays on the host.
+  p.ram_needed_bytes = pl.host.part.weights_bytes + pl.host.part.kv_bytes + pl.host.part.compute_bytes +
+                       pl.host.part.output_buffer_bytes;
+  if (req.ram_bytes) {
+    pl.host.part.budget_bytes = *req.ram_bytes;
+    finish(pl.host);
+    if (req.offload != Offload::none && pl.host.part.weights_bytes > *req.ram_bytes) {
+      throw InputError("ram_too_small", "ram_gb",
+                       "ram_gb of " + gb(*req.ram_bytes) + " is less than the " + gb(pl.host.part.weights_bytes) +
+                           " of weights offloaded to RAM (" + gb(p.ram_needed_bytes) + " needed in all)");
+    }
+  }
+  p.fits = true;
+  p.headroom_bytes = INT64_MAX;
+  for (const Slot& s : pl.gpus) {
+    p.fits = p.fits && s.part.fits;
+    p.headroom_bytes = std::min(p.headroom_bytes, int64_t(s.part.budget_bytes) - int64_t(s.part.total_bytes));
+  }
+  if (d.is_cpu() || req.ram_bytes) {
+    if (pl.host.part.budget_bytes) {
+      p.fits = p.fits && pl.host.part.fits;
+      const int64_t h = int64_t(pl.host.part.budget_bytes) - int64_t(pl.host.part.total_bytes);
+      if (d.is_cpu() || h < 0) p.headroom_bytes = std::min(p.headroom_bytes, h);
+    } else {
+      p.fits = false;  // a CPU plan without a RAM size cannot be checked
+      p.notes.push_back("give ram_gb to check the fit in system RAM");
+    }
+  }
+  if (p.headroom_bytes == INT64_MAX) p.headroom_bytes = 0;
+  for (const Slot& s : pl.gpus) p.devices.push_back(s.part);
+  p.host = pl.host.part;
+
+  // What is split and what is replicated.
+  if (d.is_cpu()) {
+    p.split = {"nothing: one process runs the whole model from RAM, its threads spread over the cores"};
+  } else if (is_paged(e)) {
+    p.split.push_back("weight matrices (attention projections, FFN, each expert) in " + std::to_string(pl.layout.tp) +
+                      " tensor-parallel shards; embedding and output head by vocabulary rows");
+    if (pl.layout.pp > 1) p.split.push_back("layers over " + std::to_string(pl.layout.pp) + " pipeline stages (with their KV cache)");
+    if (a.attention != AttentionKind::MLA) p.split.push_back("KV cache by KV head over " + std::to_string(kv_split_ways(a, pl.layout.tp)) + " ranks");
+    p.replicated = {"norms, MoE router and MLA down-projections (replicated linear layers)",
+                    "activation peak, CUDA graphs and non-torch memory (CUDA context, NCCL) on each GPU"};
+    if (a.attention == AttentionKind::MLA && pl.layout.tp > 1) {
+      p.replicated.push_back("the MLA latent KV cache: one latent per token that every tensor-parallel rank reads, so each holds it whole");
+    }
+    p.notes.push_back("vLLM/SGLang take " + fixed1(e.runtime->memory_fraction * 100) +
+                      "% of each GPU's memory (memory fraction); the budget per GPU is that share");
+  } else {
+    p.split = {"blocks (their weights and KV cache) by layer, llama.cpp --split-mode layer, in proportion to free memory"};
+    p.replicated = {"compute buffer and CUDA context on each GPU"};
+    p.notes.push_back("the input embedding (" + gb(m.token_embd) + ") stays in RAM: llama.cpp never offloads the input layer");
+    if (req.offload == Offload::layers || (pl.gpu_layers < n_all && !d.is_cpu())) {
+      p.notes.push_back("-ngl " + std::to_string(pl.gpu_layers) + ": " +
+                        (pl.gpu_layers == 0 ? std::string("nothing") : "the output layer and the last " +
+                                                                          std::to_string(pl.gpu_layers ? pl.gpu_layers - 1 : 0) + " blocks") +
+                        " on the GPU(s), the rest in RAM");
+    }
+    if (req.offload == Offload::experts) {
+      const uint64_t moe = n_moe_layers(a);
+      uint64_t cpu_moe = 0;
+      for (uint32_t il = 0; il < a.n_layer && il < pl.cpu_moe_layers; ++il) cpu_moe += a.is_moe_layer(il);
+      p.notes.push_back("--n-cpu-moe " + std::to_string(pl.cpu_moe_layers) + ": routed experts of " + std::to_string(cpu_moe) + " of " +
+                        std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
+    }
+  }
+  if (!p.fits && !pl.gpus.empty()) {
+    p.notes.push_back("short by " + gb(uint64_t(-std::min<int64_t>(p.headroom_bytes, 0))) + " on the fullest device");
+  }
+  std::string reason;
+  p.minimum = minimum_layout(e, m, d, &reason);
+  p.minimum_reason = reason;
+  p.speed = speed_of(e, pl, d, host_dev, host_bw, req.count);
+  return p;
+}
+
+Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
+  const HardwareCatalog& hw = hardware();
+  const LayerMap m = layer_map(e);
+  Suggestion s;
+  std::vector<const Device*> order;
+  for (const Device& d : hw.devices) {
+    if (!d.is_cpu()) order.push_back(&d);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Device* x, const Device* y) { return x->memory_bytes < y->memory_bytes; });
+  const uint64_t n_all = uint64_t(e.arch->n_layer) + 1;
+  for (const Device* d : order) {
+    if (!device_runs(e, *d)) continue;
+    if (d->is_apple() ? s.apple : s.single) continue;
+    Placement pl = is_paged(e) ? place_paged(e, m, *d, 1, 1) : place_llama(e, m, *d, 1, n_all, 0, false);
+    if (!all_fit(pl)) continue;
+    (d->is_apple() ? s.apple : s.single) = d;
+  }
+  s.multi_device = hw.find(datacenter_id);
+  if (!s.multi_device || s.multi_device->is_cpu()) {
+    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\" (see --list-gpus)");
+  }
+  s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
+  return s;
+}
+
+namespace {
+
+json device_json(const Device& d) {
+  return {{"id", d.id}, {"name", d.name}, {"class", d.device_class},
+          {"memory_bytes", d.memory_bytes}, {"usable_bytes", d.usable_bytes},
+          {"bandwidth_gb_per_s", d.bandwidth_gb_per_s},
+          {"fp16_tflops", d.fp16_tflops > 0 ? json(d.fp16_tflops) : json(nullptr)}};
+}
+
+json layout_json(const Layout& l) {
+  return {{"kind", l.kind}, {"count", l.count}, {"tp", l.tp}, {"pp", l.pp}, {"description", l.description}};
+}
+
+json part_json(const DevicePart& p) {
+  json j = {{"label", p.label},
+            {"layers", p.layers},
+            {"layer_first", p.layer_first >= 0 ? json(p.layer_first) : json(nullptr)},
+            {"layer_last", p.layer_last >= 0 ? json(p.layer_last) : json(nullptr)},
+            {"output_layer", p.output_layer},
+            {"input_layer", p.input_layer},
+            {"expert_layers", p.expert_layers},
+            {"weights_bytes", p.weights_bytes},
+            {"weights_replicated_bytes", p.weights_replicated_bytes},
+            {"kv_cache_bytes", p.kv_bytes},
+            {"kv_replicated", p.kv_replicated},
+            {"compute_buffer_bytes", p.compute_bytes},
+            {"cuda_graph_bytes", p.cuda_graph_bytes},
+            {"runtime_reserved_bytes", p.reserved_bytes},
+            {"output_buffer_bytes", p.output_buffer_bytes},
+            {"total_bytes", p.total_bytes},
+            {"budget_bytes", p.budget_bytes ? json(p.budget_bytes) : json(nullptr)},
+            {"headroom_bytes", p.budget_bytes ? json(int64_t(p.budget_bytes) - int64_t(p.total_bytes)) : json(nullptr)},
+            {"fits", p.budget_bytes ? json(p.fits) : json(nullptr)}};
+  return j;
+}
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+}  // namespace
+
+json to_json(const Plan& p) {
+  json devices = json::array();
+  for (const DevicePart& d : p.devices) devices.push_back(part_json(d));
+  json j = {{"device", device_json(p.device)},
+            {"count", p.count},
+            {"layout", layout_json(p.layout)},
+            {"offload", {{"mode", offload_name(p.offload)}, {"gpu_layers", p.gpu_layers}, {"cpu_moe_layers", p.cpu_moe_layers}}},
+            {"fits", p.fits},
+            {"headroom_bytes", p.headroom_bytes},
+            {"shortfall_bytes", p.headroom_bytes < 0 ? uint64_t(-p.headroom_bytes) : uint64_t(0)},
+            {"devices", devices},
+            {"host", part_json(p.host)},
+            {"ram_needed_bytes", p.ram_needed_bytes},
+            {"ram_bytes", p.ram_bytes ? json(*p.ram_bytes) : json(nullptr)},
+            {"split", p.split},
+            {"replicated", p.replicated},
+            {"notes", p.notes},
+            {"minimum", p.minimum ? layout_json(*p.minimum) : json(nullptr)},
+            {"minimum_reason", p.minimum_reason}};
+  return j;
+}
+
+json to_json(const Speed& s) {
+  auto num = [](double v) { return v > 0 && std::isfinite(v) ? json(round3(v)) : json(nullptr); };
+  return {{"upper_bound", true},
+          {"decode_tokens_per_s_per_sequence", num(s.decode_per_sequence)},
+          {"decode_tokens_per_s_aggregate", num(s.decode_aggregate)},
+          {"decode_expected_tokens_per_s_per_sequence", num(s.decode_expected_per_sequence)},
+          {"decode_expected_tokens_per_s_aggregate", num(s.decode_expected_aggregate)},
+          {"prefill_tokens_per_s", num(s.prefill)},
+          {"step_ms", num(s.step_ms)},
+          {"weights_read_per_token_bytes", uint64_t(std::llround(s.weights_read_per_token))},
+          {"kv_read_per_token_bytes", uint64_t(std::llround(s.kv_read_per_token))},
+          {"weights_read_per_step_bytes", uint64_t(std::llround(s.weights_read_per_step))},
+          {"compute_bound", s.compute_bound},
+          {"assumptions", s.assumptions}};
+}
+
+json to_json(const Suggestion& s) {
+  auto dev = [](const Device* d) {
+    return d ? json{{"id", d->id}, {"name", d->name}, {"memory_bytes", d->memory_bytes}, {"class", d->device_class}}
+             : json(nullptr);
+  };
+  json multi = nullptr;
+  if (s.multi_device) {
+    multi = {{"id", s.multi_device->id}, {"name", s.multi_device->name},
+             {"layout", s.multi ? layout_json(*s.multi) : json(nullptr)}};
+  }
+  return {{"single", dev(s.single)}, {"apple", dev(s.apple)}, {"multi", multi}};
+}
+
+}  // namespace vramcalc
