@@ -20,6 +20,8 @@ let defaults;
 let unit = 'gb';
 let ctxMax = 131072;
 let firstShown = false;
+let lastQuery = null;
+let lastHints = '';
 
 const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
 
@@ -94,7 +96,11 @@ function showError(e, s) {
 function update() {
   const s = readForm();
   clearErrors();
-  showHints(s);
+  const hintKey = `${s.model}|${s.quant}|${s.runtime}`;
+  if (hintKey !== lastHints) {
+    lastHints = hintKey;
+    showHints(s);
+  }
   try {
     const r = engine.estimate(request(s));
     resultEl.innerHTML = resultHtml(r, unit, devices, resultEl.querySelector('details')?.open);
@@ -115,7 +121,10 @@ function update() {
     showError(e, s);
   }
   const q = queryFromState(s, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '' });
-  history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+  if (q !== lastQuery) {
+    lastQuery = q;
+    history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+  }
 }
 
 function renderTables() {

@@ -1,0 +1,77 @@
+// The page's benchmark (not a test): bytes transferred to the first result (raw and gzip), cold
+// time from navigation to performance.mark('first-result'), and the time one input change takes
+// to update the result. Needs dist/ (scripts/build). Budgets: < 100 KB gzip, < 250 ms, < 16 ms.
+//
+//   node bench/page-bench.mjs [--runs N]
+import { gzipSync } from 'node:zlib';
+import { openBrowser } from '../tests/browser/harness.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+const b = await openBrowser();
+try {
+  // Bytes: every response up to the first result, as served and as gzip would send it.
+  const page = await b.context.newPage();
+  const bodies = [];
+  page.on('response', async (r) => {
+    try { bodies.push({ url: r.url(), body: await r.body() }); } catch { /* redirects have no body */ }
+  });
+  await page.goto(`${b.origin}/`);
+  await page.waitForFunction(() => performance.getEntriesByName('first-result').length > 0);
+  await page.waitForTimeout(50);
+  let raw = 0;
+  let gz = 0;
+  const rows = bodies.map(({ url, body }) => {
+    const g = gzipSync(body, { level: 9 }).length;
+    raw += body.length;
+    gz += g;
+    return `  ${new URL(url).pathname.padEnd(22)} ${kb(body.length).padStart(11)} ${kb(g).padStart(11)} gzip`;
+  });
+  console.log('bytes to first result:');
+  console.log(rows.join('\n'));
+  console.log(`  ${'total'.padEnd(22)} ${kb(raw).padStart(11)} ${kb(gz).padStart(11)} gzip (budget 100 KB gzip)`);
+  await page.close();
+
+  // Cold start: a new page each time; the server sends no validators, so nothing is reused.
+  const cold = [];
+  for (let i = 0; i < RUNS; i++) {
+    const p = await b.context.newPage();
+    await p.route('**/*', (route) => route.continue({ headers: { ...route.request().headers(), 'cache-control': 'no-cache' } }));
+    await p.goto(`${b.origin}/?run=${i}`);
+    await p.waitForFunction(() => performance.getEntriesByName('first-result').length > 0);
+    cold.push(await p.evaluate(() => performance.getEntriesByName('first-result')[0].startTime));
+    await p.close();
+  }
+  console.log(`navigation to first-result: median ${median(cold).toFixed(1)} ms, ` +
+    `min ${Math.min(...cold).toFixed(1)}, max ${Math.max(...cold).toFixed(1)} over ${RUNS} loads (budget 250 ms)`);
+
+  // One input change, measured in the page: the handler (estimate + render), then with the style
+  // and layout it causes forced, which is the work the next frame has to do.
+  const p = await b.context.newPage();
+  await p.goto(`${b.origin}/?model=deepseek-r1`);
+  await p.waitForFunction(() => performance.getEntriesByName('first-result').length > 0);
+  const update = await p.evaluate(async (runs) => {
+    const input = document.getElementById('f-context');
+    const handler = [];
+    const layout = [];
+    for (let i = 0; i < runs * 3; i++) {
+      input.value = String(4096 + 512 * i);
+      const t0 = performance.now();
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      handler.push(performance.now() - t0);
+      void document.body.offsetHeight;
+      layout.push(performance.now() - t0);
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    }
+    return { handler, layout };
+  }, RUNS);
+  console.log(`input change to updated result: median ${median(update.handler).toFixed(2)} ms in the handler ` +
+    `(max ${Math.max(...update.handler).toFixed(2)}), ${median(update.layout).toFixed(2)} ms with style and layout ` +
+    `(max ${Math.max(...update.layout).toFixed(2)}) (budget 16 ms)`);
+  await p.close();
+} finally {
+  await b.close();
+}
