@@ -189,6 +189,16 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
   out.part.output_layer = true;
   out.part.weights_bytes += m.output;
   out.read_fixed += double(m.output);
+  if (m.tied) {
+    // No output.weight: llama.cpp loads token_embd a second time as the output head
+    // (create_tensor(LLM_TENSOR_TOKEN_EMBD, ..., TENSOR_DUPLICATED)) on the output layer's device.
+    // On the CPU both tensors map the same file bytes: no second copy.
+    if (&out != &pl.host) {
+      out.part.weights_bytes += m.token_embd;
+      out.part.weights_duplicated_bytes += m.token_embd;
+    }
+    out.read_fixed += double(m.token_embd);
+  }
   pl.host.part.input_layer = true;
   pl.host.part.weights_bytes += m.token_embd;  // one row per token is read: not counted as a read
   for (Slot& s : pl.gpus) {
@@ -265,6 +275,16 @@ Placement place_paged(const Estimate& e, const LayerMap& m, const Device& d, uin
         s.part.weights_bytes += head;
         s.part.weights_replicated_bytes += m.output_replicated;
         s.read_fixed += double(head);
+        if (m.tied) {
+          // The head is the embedding: read in full each token; a last stage other than the
+          // first holds its own copy.
+          const uint64_t emb = share(m.token_embd, tp, r);
+          s.read_fixed += double(emb);
+          if (pp > 1) {
+            s.part.weights_bytes += emb;
+            s.part.weights_duplicated_bytes += emb;
+          }
+        }
       }
       // Each rank profiles its own activation peak, captures its own CUDA graphs and has its own
       // non-torch memory (CUDA context, NCCL buffers).
@@ -358,6 +378,7 @@ LayerMap layer_map(const Estimate& e) {
     tensors = &custom;
   }
   LayerMap m;
+  m.tied = a.tied_embeddings;
   m.layers.resize(a.n_layer);
   int n_wv = 0;
   for (const Tensor& t : *tensors) n_wv += t.role == Role::attn_v;
@@ -838,6 +859,7 @@ json part_json(const DevicePart& p) {
             {"expert_layers", p.expert_layers},
             {"weights_bytes", p.weights_bytes},
             {"weights_replicated_bytes", p.weights_replicated_bytes},
+            {"weights_duplicated_bytes", p.weights_duplicated_bytes},
             {"kv_cache_bytes", p.kv_bytes},
             {"kv_replicated", p.kv_replicated},
             {"compute_buffer_bytes", p.compute_bytes},

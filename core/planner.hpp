@@ -49,6 +49,7 @@ struct LayerMap {
   uint64_t token_embd = 0;          // input embedding
   uint64_t output = 0;              // output head, final norm (and rope_freqs)
   uint64_t output_replicated = 0;   // of output: the norm and rope table
+  bool tied = false;                // the output head is token_embd (no output.weight)
   uint64_t weights_total() const;
   uint64_t kv_total() const;
 };
@@ -62,8 +63,9 @@ struct DevicePart {
   bool output_layer = false;
   bool input_layer = false;
   uint64_t expert_layers = 0;     // blocks whose routed experts are held here
-  uint64_t weights_bytes = 0;     // all weights held (split + replicated)
+  uint64_t weights_bytes = 0;     // all weights held (split + replicated + duplicated)
   uint64_t weights_replicated_bytes = 0;
+  uint64_t weights_duplicated_bytes = 0;  // a second copy: a tied token_embd loaded again as the output head
   uint64_t kv_bytes = 0;
   bool kv_replicated = false;     // MLA latent under TP: every rank holds the whole cache
   uint64_t compute_bytes = 0;     // compute buffer / activation peak (each device its own)

@@ -1,1 +1,295 @@
+// The planner: placement by each runtime's rules, offload to RAM, the minimum device count, the
+// suggested GPU, and errors that name the field.
 #include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+#include "errors.hpp"
+#include "planner.hpp"
+
+using nlohmann::json;
+using vramcalc::Offload;
+using vramcalc::Plan;
+using vramcalc::PlanRequest;
+
+namespace {
+
+PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none) {
+  PlanRequest p;
+  p.gpu = gpu;
+  p.count = count;
+  p.offload = off;
+  return p;
+}
+
+struct Sums {
+  uint64_t weights = 0, kv = 0;
+};
+
+// Weights and KV over all devices and RAM, counting replicated tensors once per pipeline stage
+// and leaving out duplicated copies.
+Sums sums(const Plan& p) {
+  Sums s;
+  const uint64_t tp = p.layout.tp;
+  for (size_t i = 0; i < p.devices.size(); ++i) {
+    const vramcalc::DevicePart& d = p.devices[i];
+    const bool first_of_stage = i % tp == 0;
+    s.weights += d.weights_bytes - d.weights_duplicated_bytes - d.weights_replicated_bytes +
+                 (first_of_stage ? d.weights_replicated_bytes : 0);
+    s.kv += d.kv_replicated ? (first_of_stage ? d.kv_bytes : 0) : d.kv_bytes;
+  }
+  s.weights += p.host.weights_bytes - p.host.weights_duplicated_bytes;
+  s.kv += p.host.kv_bytes;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the layer map of every catalogue model sums exactly to the estimate's weights and KV cache") {
+  for (const auto& m : vramcalc::catalog().models) {
+    for (const char* q : {"Q4_K_M", "Q8_0", "FP8-block", "INT4", "BF16"}) {
+      for (const char* rt : {"llama.cpp", "llama.cpp-legacy", "vllm"}) {
+        CAPTURE(m.arch.id);
+        CAPTURE(q);
+        CAPTURE(rt);
+        const vramcalc::Estimate e = testing::run(m.arch.id, q, 8192, rt, 2);
+        const vramcalc::LayerMap lm = vramcalc::layer_map(e);
+        CHECK(lm.weights_total() == e.weights.bytes);
+        CHECK(lm.kv_total() == e.kv.bytes);
+      }
+    }
+  }
+}
+
+TEST_CASE("per-device parts sum to the totals, for layer splits, offload and tensor x pipeline parallel") {
+  struct Row { const char* model; const char* quant; const char* runtime; const char* gpu; uint64_t count; Offload off; };
+  const Row rows[] = {
+      {"deepseek-r1-distill-qwen-32b", "Q4_K_M", "llama.cpp", "rtx-4090", 3, Offload::none},
+      {"deepseek-r1-distill-llama-70b", "Q4_K_M", "llama.cpp", "rtx-3090", 2, Offload::layers},
+      {"deepseek-r1", "Q4_K_M", "llama.cpp", "rtx-4090", 2, Offload::experts},
+      {"deepseek-r1", "Q2_K", "ollama", "h100-sxm", 3, Offload::none},
+      {"deepseek-r1-distill-qwen-1.5b", "Q8_0", "llama.cpp", "cpu-ddr5-5600-2ch", 1, Offload::none},
+      {"deepseek-r1", "FP8-block", "vllm", "h100-sxm", 16, Offload::none},
+      {"deepseek-r1-distill-llama-70b", "BF16", "vllm", "a100-80gb-sxm", 4, Offload::none},
+      {"deepseek-r1-distill-qwen-32b", "INT4", "sglang", "l40s", 6, Offload::none},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.model);
+    CAPTURE(r.gpu);
+    CAPTURE(r.count);
+    const vramcalc::Estimate e = testing::run(r.model, r.quant, 4096, r.runtime);
+    const Plan p = vramcalc::plan(e, on(r.gpu, r.count, r.off));
+    const Sums s = sums(p);
+    CHECK(s.weights == e.weights.bytes);
+    CHECK(s.kv == e.kv.bytes);
+    for (const auto& d : p.devices) {
+      CHECK(d.total_bytes == d.weights_bytes + d.kv_bytes + d.compute_bytes + d.cuda_graph_bytes + d.reserved_bytes +
+                                 d.output_buffer_bytes);
+    }
+  }
+}
+
+TEST_CASE("tensor-parallel sizes of vLLM and SGLang layouts divide the attention heads and the KV heads") {
+  for (const auto& m : vramcalc::catalog().models) {
+    for (const char* rt : {"vllm", "sglang"}) {
+      for (uint64_t count : {1, 2, 3, 4, 6, 8, 12, 16}) {
+        CAPTURE(m.arch.id);
+        CAPTURE(count);
+        const vramcalc::Estimate e = testing::run(m.arch.id, "BF16", 4096, rt);
+        Plan p;
+        try {
+          p = vramcalc::plan(e, on("h100-sxm", count));
+        } catch (const vramcalc::InputError& err) {
+          CHECK(err.field() == "gpus");  // a count no valid TP x PP layout makes
+          continue;
+        }
+        const uint64_t tp = p.layout.tp;
+        CHECK(tp * p.layout.pp == count);
+        CHECK(m.arch.n_head % tp == 0);
+        if (m.arch.attention != vramcalc::AttentionKind::MLA) {
+          const uint64_t kv = m.arch.n_head_kv;
+          CHECK((tp >= kv ? tp % kv : kv % tp) == 0);
+        }
+        CHECK((tp & (tp - 1)) == 0);
+        CHECK(tp <= 8);
+      }
+    }
+  }
+}
+
+TEST_CASE("DeepSeek-R1 at FP8 needs TP8 x PP2 = 16 H100 80GB under vLLM; at INT4, TP8 = 8") {
+  for (const char* q : {"FP8", "FP8-block"}) {
+    CAPTURE(q);
+    const vramcalc::Estimate e = testing::run("deepseek-r1", q, 4096, "vllm");
+    const Plan p = vramcalc::plan(e, on("h100-sxm", 8));
+    CHECK_FALSE(p.fits);  // about 84 GB of FP8 weights per GPU against 90% of 79.6 GiB
+    CHECK(p.headroom_bytes < 0);
+    REQUIRE(p.minimum);
+    CHECK(p.minimum->count > 8);
+    CHECK(p.minimum->tp == 8);
+    CHECK(p.minimum->pp == 2);
+    // The MLA latent cache is whole on every rank: TP does not split it.
+    for (const auto& d : p.devices) CHECK(d.kv_bytes == e.kv.bytes);
+  }
+  const vramcalc::Estimate int4 = testing::run("deepseek-r1", "INT4", 4096, "vllm");
+  const Plan p = vramcalc::plan(int4, on("h100-sxm", 8));
+  CHECK(p.fits);
+  REQUIRE(p.minimum);
+  CHECK(p.minimum->count == 8);
+  CHECK(p.minimum->tp == 8);
+  CHECK(p.minimum->pp == 1);
+}
+
+TEST_CASE("a distill at Q4_K_M fits one RTX 4090, and the full R1 does not") {
+  const vramcalc::Estimate e = testing::run("deepseek-r1-distill-qwen-32b", "Q4_K_M", 4096);
+  const Plan p = vramcalc::plan(e, on("rtx-4090"));
+  CHECK(p.fits);
+  CHECK(p.headroom_bytes > 0);
+  REQUIRE(p.minimum);
+  CHECK(p.minimum->count == 1);
+  // llama.cpp keeps the input embedding in RAM even with every layer on the GPU.
+  CHECK(p.host.input_layer);
+  CHECK(p.devices[0].output_layer);
+  CHECK(p.devices[0].layers == e.arch->n_layer);
+
+  const vramcalc::Estimate r1 = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const Plan big = vramcalc::plan(r1, on("rtx-4090"));
+  CHECK_FALSE(big.fits);
+  CHECK(big.headroom_bytes < -int64_t(300'000'000'000));
+}
+
+TEST_CASE("offloading layers moves their weights and KV cache from VRAM to RAM exactly") {
+  const vramcalc::Estimate e = testing::run("deepseek-r1-distill-llama-70b", "Q4_K_M", 8192);
+  const Plan all = vramcalc::plan(e, on("rtx-4090", 1));
+  PlanRequest r = on("rtx-4090", 1, Offload::layers);
+  r.gpu_layers = 41;  // the output layer and the last 40 of 80 blocks
+  const Plan half = vramcalc::plan(e, r);
+  const vramcalc::LayerMap m = vramcalc::layer_map(e);
+  uint64_t moved_w = 0, moved_kv = 0;
+  for (uint32_t il = 0; il < 40; ++il) {
+    moved_w += m.layers[il].total();
+    moved_kv += m.kv[il];
+  }
+  CHECK(half.devices[0].layer_first == 40);
+  CHECK(half.devices[0].weights_bytes == all.devices[0].weights_bytes - moved_w);
+  CHECK(half.devices[0].kv_bytes == all.devices[0].kv_bytes - moved_kv);
+  CHECK(half.host.weights_bytes == all.host.weights_bytes + moved_w);
+  CHECK(half.host.kv_bytes == moved_kv);
+  // Automatic -ngl: the most layers that fit, and one more would not.
+  const Plan autofit = vramcalc::plan(e, on("rtx-4090", 1, Offload::layers));
+  CHECK(autofit.fits);
+  r.gpu_layers = autofit.gpu_layers + 1;
+  CHECK_FALSE(vramcalc::plan(e, r).fits);
+}
+
+TEST_CASE("expert offload keeps attention, shared experts and KV on the GPU and moves routed experts to RAM exactly") {
+  const vramcalc::Estimate e = testing::run("deepseek-r1", "Q4_K_M", 16384);
+  const vramcalc::LayerMap m = vramcalc::layer_map(e);
+  PlanRequest r = on("rtx-4090", 1, Offload::experts);
+  r.cpu_moe_layers = e.arch->n_layer;  // -ot exps=CPU
+  const Plan p = vramcalc::plan(e, r);
+  uint64_t routed = 0, rest = 0;
+  for (const auto& l : m.layers) {
+    routed += l.routed;
+    rest += l.total() - l.routed;
+  }
+  CHECK(p.devices[0].weights_bytes == rest + m.output);
+  CHECK(p.devices[0].kv_bytes == e.kv.bytes);
+  CHECK(p.host.weights_bytes == routed + m.token_embd);
+  CHECK(p.fits);  // about 17 GB of non-expert weights at Q4_K_M
+  CHECK(p.ram_needed_bytes > routed);
+  // Fewer layers' experts in RAM put the rest back on the GPU.
+  r.cpu_moe_layers = 50;
+  const Plan q = vramcalc::plan(e, r);
+  uint64_t kept = 0;
+  for (uint32_t il = 50; il < e.arch->n_layer; ++il) kept += m.layers[il].routed;
+  CHECK(q.devices[0].weights_bytes == p.devices[0].weights_bytes + kept);
+  CHECK(q.host.weights_bytes == p.host.weights_bytes - kept);
+}
+
+TEST_CASE("speed reads only the active experts and adds offloaded parts at RAM bandwidth") {
+  const vramcalc::Estimate e = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const vramcalc::LayerMap m = vramcalc::layer_map(e);
+  PlanRequest r = on("rtx-4090", 1, Offload::experts);
+  r.cpu_moe_layers = e.arch->n_layer;
+  const Plan p = vramcalc::plan(e, r);
+  uint64_t routed = 0;
+  for (const auto& l : m.layers) routed += l.routed;
+  const double active_routed = double(routed) * 8.0 / 256.0;
+  const double gpu_read = double(p.devices[0].weights_bytes);
+  CHECK(p.speed.weights_read_per_token == doctest::Approx(gpu_read + active_routed).epsilon(1e-9));
+  const double t = (gpu_read + double(e.kv.bytes_per_token) * 4096) / 1008e9 + active_routed / 89.6e9;
+  CHECK(p.speed.decode_per_sequence == doctest::Approx(1.0 / t).epsilon(1e-3));
+  CHECK(p.speed.decode_expected_per_sequence < p.speed.decode_per_sequence);
+}
+
+TEST_CASE("the suggested GPU is the smallest single device that fits, else a count of a datacenter GPU") {
+  const vramcalc::Estimate small = testing::run("deepseek-r1-distill-qwen-7b", "Q4_K_M", 4096);
+  const vramcalc::Suggestion s = vramcalc::suggest_gpu(small);
+  REQUIRE(s.single);
+  CHECK(s.single->memory_bytes == 8ull << 30);
+  const vramcalc::Estimate r1 = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const vramcalc::Suggestion b = vramcalc::suggest_gpu(r1);
+  CHECK(b.single == nullptr);
+  REQUIRE(b.apple);
+  CHECK(b.apple->id == "m3-ultra-512gb");
+  REQUIRE(b.multi);
+  CHECK(b.multi->count >= 6);
+  const json j = vramcalc::estimate_json_value({{"model", "deepseek-r1"}, {"suggest_gpu", true}});
+  CHECK(j["suggested_gpu"]["multi"]["id"] == "h100-sxm");
+}
+
+TEST_CASE("the catalogue lists the devices with memory and bandwidth for the page's picker") {
+  const json c = vramcalc::catalog_json();
+  REQUIRE(c["devices"].size() >= 37);
+  for (const json& d : c["devices"]) {
+    CAPTURE(d["id"].get<std::string>());
+    CHECK(d["bandwidth_gb_per_s"].get<double>() > 0);
+    if (d["class"] != "cpu") CHECK(d["usable_bytes"].get<uint64_t>() > 0);
+  }
+}
+
+TEST_CASE("plan and speed appear in the JSON only when a device is given") {
+  const json plain = vramcalc::estimate_json_value({{"model", "deepseek-r1-distill-qwen-7b"}});
+  CHECK_FALSE(plain.contains("plan"));
+  CHECK_FALSE(plain.contains("speed"));
+  const json j = vramcalc::estimate_json_value(
+      {{"model", "deepseek-r1-distill-qwen-7b"}, {"custom_gpu", {{"memory_gb", 12}, {"bandwidth_gb_per_s", 360}}}});
+  REQUIRE(j.contains("plan"));
+  CHECK(j["plan"]["device"]["usable_bytes"] == 12ull << 30);
+  CHECK(j["speed"]["upper_bound"] == true);
+  CHECK(j["speed"]["decode_tokens_per_s_per_sequence"].get<double>() > 0);
+}
+
+TEST_CASE("bad hardware input gets an error naming the field") {
+  struct Row { json req; const char* field; const char* text; };
+  const json base = {{"model", "deepseek-r1-distill-qwen-7b"}};
+  auto with = [&](json extra) { json r = base; r.update(extra); return r; };
+  const Row rows[] = {
+      {with({{"gpu", "rtx-9090"}}), "gpu", "unknown device \"rtx-9090\""},
+      {with({{"gpu", "rtx-4090"}, {"gpus", 0}}), "gpus", "gpus must be between 1 and 64"},
+      {with({{"gpu", "rtx-4090"}, {"gpus", -2}}), "gpus", "gpus must be a positive whole number"},
+      {with({{"gpu", "rtx-4090"}, {"gpus", "lots"}}), "gpus", "gpus must be a positive whole number"},
+      {with({{"custom_gpu", {{"memory_gb", 24}, {"bandwidth_gb_per_s", 0}}}}), "custom_gpu.bandwidth_gb_per_s", "bandwidth"},
+      {with({{"custom_gpu", {{"memory_gb", -1}, {"bandwidth_gb_per_s", 900}}}}), "custom_gpu.memory_gb", "memory"},
+      {with({{"custom_gpu", {{"memory_gb", 24}}}}), "custom_gpu.bandwidth_gb_per_s", "is required"},
+      {{{"model", "deepseek-r1-distill-llama-70b"}, {"gpu", "rtx-4090"}, {"offload", "layers"}, {"ram_gb", 8}}, "ram_gb",
+       "is less than the"},
+      {with({{"gpu", "rtx-4090"}, {"ram_gb", 0}}), "ram_gb", "ram_gb must be more than 0"},
+      {with({{"gpu", "rtx-4090"}, {"offload", "disk"}}), "offload", "offload must be none, layers or experts"},
+      {with({{"gpu", "rtx-4090"}, {"offload", "experts"}}), "offload", "dense model"},
+      {with({{"gpu", "h100-sxm"}, {"runtime", "vllm"}, {"quant", "BF16"}, {"offload", "layers"}}), "offload", "llama.cpp"},
+      {with({{"gpu", "rtx-4090"}, {"offload", "layers"}, {"gpu_layers", 99}}), "gpu_layers", "between 0 and 29"},
+      {with({{"gpus", 2}}), "gpu", "needs a device"},
+      {with({{"gpu", "cpu-ddr5-5600-2ch"}, {"runtime", "vllm"}, {"quant", "BF16"}}), "gpu", "not on CPU"},
+      {with({{"gpu", "rtx-4090"}, {"host", "rtx-3090"}}), "host", "unknown host memory"},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.req.dump());
+    const json err = testing::error_of(r.req);
+    REQUIRE(err.is_object());
+    CHECK(err["field"] == r.field);
+    CHECK(err["message"].get<std::string>().find(r.text) != std::string::npos);
+  }
+}

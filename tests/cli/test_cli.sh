@@ -80,7 +80,21 @@ expect_ok "cost" cost --calls-per-day 1000 --retry-percent 10
 expect_ok "cost volumes" cost --volumes
 expect_ok "route" route --stage production --calls-per-day 50000 --compliance none
 expect_ok "monitor" monitor --rate-429-percent 3
+expect_error "unknown device" 'unknown device "rtx-9090"' --model deepseek-r1 --gpu rtx-9090
+expect_error "zero devices" 'gpus must be between 1 and 64 (got 0)' --model deepseek-r1 --gpu h100-sxm --gpus 0
+expect_error "negative devices" 'gpus must be a positive whole number (got "-2")' --model deepseek-r1 --gpu h100-sxm --gpus -2
+expect_error "zero bandwidth" 'custom GPU bandwidth must be a positive number' --model deepseek-r1 --custom-gpu 24:0
+expect_error "malformed custom gpu" '--custom-gpu takes MEM_GB:BW_GBPS' --model deepseek-r1 --custom-gpu 24
+expect_error "RAM too small" 'ram_gb of' --model deepseek-r1 --gpu rtx-4090 --offload experts --ram-gb 64
+expect_error "bad offload" '--offload takes none, layers or experts' --model deepseek-r1 --gpu rtx-4090 --offload disk
+expect_error "offload on vLLM" 'offload to RAM is modelled for llama.cpp' --model deepseek-r1 --quant INT4 --runtime vllm --gpu h100-sxm --offload layers
+expect_error "gpus without a device" 'needs a device' --model deepseek-r1 --gpus 4
+
 expect_ok "catalog model" --model deepseek-r1 --quant Q4_K_M
+expect_ok "list gpus" --list-gpus
+expect_ok "plan table" --model deepseek-r1 --quant FP8-block --runtime vllm --gpu h100-sxm --gpus 16
+expect_ok "expert offload" --model deepseek-r1 --gpu rtx-4090 --offload experts --ram-gb 512
+expect_ok "suggest gpu" --model deepseek-r1-distill-qwen-14b --suggest-gpu
 expect_ok "config file" --config "$tmp/good.json" --quant Q8_0 --context 8192
 expect_ok "list models" --list-models
 expect_ok "list quants" --list-quants
@@ -100,8 +114,33 @@ else
   fail=$((fail + 1))
   echo "FAIL: --json contract"
 fi
+# With a device, --json adds "plan" and "speed": per-device parts, the verdict and the minimum layout.
+if "$cli" --model deepseek-r1 --quant FP8-block --runtime vllm --gpu h100-sxm --gpus 8 --json >"$tmp/p.json" &&
+   node -e '
+     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+     const p = r.plan, s = r.speed;
+     if (!p || !s) throw new Error("missing plan or speed");
+     if (p.devices.length !== 8 || p.layout.tp !== 8) throw new Error("expected TP8 on 8 GPUs");
+     if (p.fits !== false || !(p.shortfall_bytes > 0)) throw new Error("R1 FP8 should not fit 8 H100s");
+     if (p.minimum.count !== 16 || p.minimum.pp !== 2) throw new Error("minimum should be TP8 x PP2");
+     if (s.upper_bound !== true || !(s.decode_tokens_per_s_per_sequence > 0)) throw new Error("speed missing");
+   ' "$tmp/p.json"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL: --json plan contract"
+fi
+if "$cli" --model deepseek-r1-distill-qwen-7b --json | node -e '
+     const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+     if ("plan" in r || "speed" in r) throw new Error("plan without a device");'; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL: plan only with a device"
+fi
 # A JSON error for bad input under --json too.
 if "$cli" --model nope --json 2>/dev/null | grep -q '"field":"model"'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --json error object"; fi
+if "$cli" --model deepseek-r1 --custom-gpu 24:0 --json 2>/dev/null | grep -q '"field":"custom_gpu.bandwidth_gb_per_s"'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --json error names the custom_gpu field"; fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
