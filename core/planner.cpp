@@ -129,9 +129,10 @@ void finish(Slot& s) {
 // exceeds (il - i_gpu_start) / act; blocks below i_gpu_start stay on the CPU. The input layer
 // (token_embd) always stays on the CPU: "there is very little benefit to offloading the input layer".
 std::vector<int> llama_layer_devices(uint32_t n_layer, uint64_t n_dev, uint64_t ngl) {
-  std::vector<float> splits(n_dev);
+  // Device counts are at most kMaxDevices: size_t indices are safe in wasm32 too.
+  std::vector<float> splits(size_t(n_dev));
   float sum = 0;
-  for (uint64_t i = 0; i < n_dev; ++i) { sum += 1.0f; splits[i] = sum; }  // identical devices
+  for (size_t i = 0; i < splits.size(); ++i) { sum += 1.0f; splits[i] = sum; }  // identical devices
   for (float& x : splits) x /= sum;
   const int64_t n_all = int64_t(n_layer);
   const int64_t start = std::max<int64_t>(n_all + 1 - int64_t(ngl), 0);
@@ -222,9 +223,9 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
 // vLLM's pipeline stages (vllm/distributed/utils.py get_pp_indices): n_layer / pp blocks each,
 // the remainder one each to the stages before the last.
 std::vector<uint64_t> pp_partition(uint32_t n_layer, uint64_t pp) {
-  std::vector<uint64_t> parts(pp, n_layer / pp);
-  const uint64_t rem = n_layer % pp;
-  for (uint64_t i = 2; i < rem + 2; ++i) parts[pp - i] += 1;
+  std::vector<uint64_t> parts(size_t(pp), n_layer / pp);
+  const size_t rem = size_t(n_layer % pp);
+  for (size_t i = 2; i < rem + 2; ++i) parts[parts.size() - i] += 1;
   return parts;
 }
 
@@ -251,7 +252,7 @@ Placement place_paged(const Estimate& e, const LayerMap& m, const Device& d, uin
       s.part.label = "GPU " + std::to_string(stage * tp + r) + (pp > 1 ? " (stage " + std::to_string(stage) + ")" : "");
       s.part.budget_bytes = budget;
       s.part.kv_replicated = a.attention == AttentionKind::MLA && tp > 1;
-      for (uint32_t il = il0; il < il0 + parts[stage]; ++il) {
+      for (uint32_t il = il0; il < il0 + parts[size_t(stage)]; ++il) {
         const LayerWeights& l = m.layers[il];
         hold_layers(s, il);
         const uint64_t split = l.total() - l.replicated;
@@ -293,7 +294,7 @@ Placement place_paged(const Estimate& e, const LayerMap& m, const Device& d, uin
       s.part.reserved_bytes = e.runtime_reserved_bytes;
       pl.gpus.push_back(s);
     }
-    il0 += uint32_t(parts[stage]);
+    il0 += uint32_t(parts[size_t(stage)]);
   }
   pl.layout.kind = tp * pp == 1 ? "single" : "tensor_parallel";
   pl.layout.count = tp * pp;
