@@ -24,7 +24,8 @@ const web = join(root, 'web');
 
 /** One estimate from the native CLI: {model, quant, context, ...} -> the parsed --json output. */
 function estimate({ model, quant = 'Q4_K_M', context = 4096, runtime }) {
-  const argv = ['--model', model, '--quant', quant, '--context', String(context), '--json'];
+  // --suggest-gpu: the planner's smallest device, as the page asks for it (suggest_gpu: true).
+  const argv = ['--model', model, '--quant', quant, '--context', String(context), '--suggest-gpu', '--json'];
   if (runtime) argv.push('--runtime', runtime);
   let text;
   try {
@@ -42,11 +43,6 @@ const wasm = await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramca
 const catalog = JSON.parse(wasm.catalog());
 const defaults = catalog.defaults;
 const version = wasm.version();
-
-// Devices for the "smallest device" column: only what min-device.js reads.
-const devices = JSON.parse(readFileSync(join(root, 'data/gpus.json'), 'utf8')).devices
-  .filter((d) => typeof d.usable_bytes === 'number')
-  .map(({ name, class: cls, usable_bytes }) => ({ name, class: cls, usable_bytes }));
 
 const option = (value, label, selected) =>
   `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
@@ -101,9 +97,9 @@ const values = {
   CTX_SLIDER: String(sliderPos(defaults.context, defaultModel.context_max)),
   CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
   SEQ: String(defaults.sequences),
-  RESULT: resultHtml(first, 'gb', devices),
+  RESULT: resultHtml(first, 'gb'),
   TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
-  MODEL_ROWS: modelRows(tableRows, 'gb', devices),
+  MODEL_ROWS: modelRows(tableRows, 'gb'),
   PRECISION_ROWS: precisionRows(precision, 'gb'),
   R1_PARAMS: fmtParams(r1.params_total),
   R1_ACTIVE: fmtParams(r1.params_active),
@@ -122,8 +118,6 @@ const values = {
   R1_KV128K: gb(r1long.kv_cache_bytes),
   D70_KV128K: gb(d70long.kv_cache_bytes),
   VERSION: esc(version),
-  // Inside <script type="application/json">: "<" is escaped so no text can close the element.
-  DEVICES_JSON: JSON.stringify(devices).replace(/</g, '\\u003c'),
 };
 
 let html = readFileSync(join(web, 'index.html'), 'utf8');

@@ -60,6 +60,25 @@ describe('the calculator page', () => {
     assert.ok(html.includes(`data-bytes="${bf16.weights_bytes}"`), 'BF16 weights in the precision table');
     assert.match(html, /id="total" data-bytes="\d+"/);
     assert.match(html, /not the 671B model/);
+    // The device column is the core planner's suggestion, not the page's own arithmetic.
+    const d70 = native('--model', 'deepseek-r1-distill-llama-70b', '--suggest-gpu');
+    assert.ok(html.includes(`<td>${d70.suggested_gpu.single.name}</td>`), 'suggested GPU for the 70B distill');
+    const r1s = native('--model', 'deepseek-r1', '--suggest-gpu');
+    assert.ok(html.includes(`${r1s.suggested_gpu.multi.layout.count} × ${r1s.suggested_gpu.multi.name}`), 'R1 on several GPUs');
+  });
+
+  test('the Copy link button copies the current settings', async () => {
+    const { page } = await open('?model=deepseek-r1&ctx=8192');
+    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: b.origin });
+    await page.click('#copy-link');
+    await page.waitForFunction(() => document.getElementById('status').textContent !== '');
+    const status = await page.$eval('#status', (el) => el.textContent);
+    if (status === 'Link copied.') {
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${b.origin}/?model=deepseek-r1&ctx=8192`);
+    } else {
+      assert.ok(status.includes('?model=deepseek-r1&ctx=8192'), status);
+    }
+    await page.close();
   });
 
   test('shows the default model with the native CLI\'s figures, and marks first-result', async () => {

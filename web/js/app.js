@@ -13,7 +13,6 @@ const F = {
 const range = $('f-context-range');
 const resultEl = $('result');
 const statusEl = $('status');
-const devices = JSON.parse($('devices').textContent);
 const CTX_MIN = 512;
 let engine;
 let defaults;
@@ -61,7 +60,8 @@ function readForm() {
 }
 
 function request(s) {
-  const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type };
+  const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type,
+    suggest_gpu: true };
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
   if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
@@ -103,7 +103,7 @@ function update() {
   }
   try {
     const r = engine.estimate(request(s));
-    resultEl.innerHTML = resultHtml(r, unit, devices, resultEl.querySelector('details')?.open);
+    resultEl.innerHTML = resultHtml(r, unit, resultEl.querySelector('details')?.open);
     resultEl.classList.remove('stale');
     statusEl.textContent = '';
     if (r.model.context_max && r.model.context_max !== ctxMax) {
@@ -130,8 +130,8 @@ function update() {
 function renderTables() {
   const ctx = $('t-ctx').value;
   try {
-    const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx }));
-    $('t-models-body').innerHTML = modelRows(rows, unit, devices);
+    const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true }));
+    $('t-models-body').innerHTML = modelRows(rows, unit);
     const prec = PRECISIONS.map(([, quant]) => engine.estimate({ model: 'deepseek-r1', quant }));
     $('t-prec-body').innerHTML = precisionRows(prec, unit);
   } catch (e) {

@@ -37,12 +37,11 @@ export function modelKind(model) {
   return `${model.moe ? 'mixture of experts' : 'dense'}, ${esc(model.attention)} attention`;
 }
 
-export function modelRows(results, unit, devices) {
+export function modelRows(results, unit) {
   return results.map((r) => {
-    const dev = minimumDevice(r, devices);
     return `<tr><th scope="row">${esc(r.model.name)}<small>${modelKind(r.model)}</small></th>` +
       `<td>${b(r.total_bytes, unit)}</td><td>${b(r.naive_weights_bytes, unit)}</td>` +
-      `<td>${dev.count > 1 ? `${dev.count} × ` : ''}${esc(dev.name)}</td></tr>`;
+      `<td>${esc(minimumDevice(r))}</td></tr>`;
   }).join('');
 }
 
@@ -75,9 +74,8 @@ function chart(r) {
 }
 
 /** The result panel for one estimate. */
-export function resultHtml(r, unit, devices, open = false) {
+export function resultHtml(r, unit, open = false) {
   const other = unit === 'gb' ? 'gib' : 'gb';
-  const dev = minimumDevice(r, devices);
   const naive = r.naive_weights_bytes !== r.weights_bytes
     ? `Naive figure for the weights (parameters × ${r.quant.nominal_bits} bits ÷ 8): ${b(r.naive_weights_bytes, unit)}. ` +
       `The real ${esc(r.quant.name)} weights take ${b(r.weights_bytes, unit)}, ${r.bits_per_weight.toFixed(2)} bits per weight.`
@@ -100,7 +98,7 @@ export function resultHtml(r, unit, devices, open = false) {
     `<p class="naive">${naive}</p>` +
     `<dl class="facts">` +
     `<div><dt>GPU memory to reserve</dt><dd id="needed" data-bytes="${r.gpu_memory_needed_bytes}">${fmtBoth(r.gpu_memory_needed_bytes, unit)}</dd></div>` +
-    `<div><dt>Smallest device that fits</dt><dd>${dev.count > 1 ? `${dev.count} × ` : ''}${esc(dev.name)}</dd></div>` +
+    `<div><dt>Smallest device that fits</dt><dd>${esc(minimumDevice(r))}</dd></div>` +
     `<div><dt>Parameters</dt><dd>${fmtParams(r.params_total)} total, ${fmtParams(r.params_active)} active per token</dd></div>` +
     `<div><dt>KV cache per token</dt><dd>${b(r.kv_bytes_per_token, unit)} (${esc(r.kv_type)}, ${esc(r.model.attention)})</dd></div>` +
     `<div><dt>Download size</dt><dd>${r.file_bytes == null ? 'not a single file format' : b(r.file_bytes, unit)}</dd></div>` +
