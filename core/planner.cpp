@@ -130,7 +130,7 @@ void finish(Slot& s) {
 // (token_embd) always stays on the CPU: "there is very little benefit to offloading the input layer".
 std::vector<int> llama_layer_devices(uint32_t n_layer, uint64_t n_dev, uint64_t ngl) {
   // Device counts are at most kMaxDevices: size_t indices are safe in wasm32 too.
-  std::vector<float> splits(size_t(n_dev));
+  std::vector<float> splits(static_cast<size_t>(n_dev));
   float sum = 0;
   for (size_t i = 0; i < splits.size(); ++i) { sum += 1.0f; splits[i] = sum; }  // identical devices
   for (float& x : splits) x /= sum;
@@ -223,7 +223,7 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
 // vLLM's pipeline stages (vllm/distributed/utils.py get_pp_indices): n_layer / pp blocks each,
 // the remainder one each to the stages before the last.
 std::vector<uint64_t> pp_partition(uint32_t n_layer, uint64_t pp) {
-  std::vector<uint64_t> parts(size_t(pp), n_layer / pp);
+  std::vector<uint64_t> parts(static_cast<size_t>(pp), n_layer / pp);
   const size_t rem = size_t(n_layer % pp);
   for (size_t i = 2; i < rem + 2; ++i) parts[parts.size() - i] += 1;
   return parts;
