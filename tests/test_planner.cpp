@@ -15,6 +15,19 @@ using vramcalc::PlanRequest;
 
 namespace {
 
+// An estimate of a catalogue model (this file's own helper, independent of helpers.hpp).
+vramcalc::Estimate run(const std::string& model, const std::string& quant, uint64_t context = 4096,
+                       const std::string& runtime = "llama.cpp", uint64_t sequences = 1) {
+  vramcalc::EstimateRequest r;
+  r.model = model;
+  r.quant = quant;
+  r.context = context;
+  r.runtime = runtime;
+  r.sequences = sequences;
+  return vramcalc::estimate(r);
+}
+
+
 PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none) {
   PlanRequest p;
   p.gpu = gpu;
@@ -53,7 +66,7 @@ TEST_CASE("the layer map of every catalogue model sums exactly to the estimate's
         CAPTURE(m.arch.id);
         CAPTURE(q);
         CAPTURE(rt);
-        const vramcalc::Estimate e = testing::run(m.arch.id, q, 8192, rt, 2);
+        const vramcalc::Estimate e = run(m.arch.id, q, 8192, rt, 2);
         const vramcalc::LayerMap lm = vramcalc::layer_map(e);
         CHECK(lm.weights_total() == e.weights.bytes);
         CHECK(lm.kv_total() == e.kv.bytes);
@@ -78,7 +91,7 @@ TEST_CASE("per-device parts sum to the totals, for layer splits, offload and ten
     CAPTURE(r.model);
     CAPTURE(r.gpu);
     CAPTURE(r.count);
-    const vramcalc::Estimate e = testing::run(r.model, r.quant, 4096, r.runtime);
+    const vramcalc::Estimate e = run(r.model, r.quant, 4096, r.runtime);
     const Plan p = vramcalc::plan(e, on(r.gpu, r.count, r.off));
     const Sums s = sums(p);
     CHECK(s.weights == e.weights.bytes);
@@ -96,7 +109,7 @@ TEST_CASE("tensor-parallel sizes of vLLM and SGLang layouts divide the attention
       for (uint64_t count : {1, 2, 3, 4, 6, 8, 12, 16}) {
         CAPTURE(m.arch.id);
         CAPTURE(count);
-        const vramcalc::Estimate e = testing::run(m.arch.id, "BF16", 4096, rt);
+        const vramcalc::Estimate e = run(m.arch.id, "BF16", 4096, rt);
         Plan p;
         try {
           p = vramcalc::plan(e, on("h100-sxm", count));
@@ -121,7 +134,7 @@ TEST_CASE("tensor-parallel sizes of vLLM and SGLang layouts divide the attention
 TEST_CASE("DeepSeek-R1 at FP8 needs TP8 x PP2 = 16 H100 80GB under vLLM; at INT4, TP8 = 8") {
   for (const char* q : {"FP8", "FP8-block"}) {
     CAPTURE(q);
-    const vramcalc::Estimate e = testing::run("deepseek-r1", q, 4096, "vllm");
+    const vramcalc::Estimate e = run("deepseek-r1", q, 4096, "vllm");
     const Plan p = vramcalc::plan(e, on("h100-sxm", 8));
     CHECK_FALSE(p.fits);  // about 84 GB of FP8 weights per GPU against 90% of 79.6 GiB
     CHECK(p.headroom_bytes < 0);
@@ -132,7 +145,7 @@ TEST_CASE("DeepSeek-R1 at FP8 needs TP8 x PP2 = 16 H100 80GB under vLLM; at INT4
     // The MLA latent cache is whole on every rank: TP does not split it.
     for (const auto& d : p.devices) CHECK(d.kv_bytes == e.kv.bytes);
   }
-  const vramcalc::Estimate int4 = testing::run("deepseek-r1", "INT4", 4096, "vllm");
+  const vramcalc::Estimate int4 = run("deepseek-r1", "INT4", 4096, "vllm");
   const Plan p = vramcalc::plan(int4, on("h100-sxm", 8));
   CHECK(p.fits);
   REQUIRE(p.minimum);
@@ -142,7 +155,7 @@ TEST_CASE("DeepSeek-R1 at FP8 needs TP8 x PP2 = 16 H100 80GB under vLLM; at INT4
 }
 
 TEST_CASE("a distill at Q4_K_M fits one RTX 4090, and the full R1 does not") {
-  const vramcalc::Estimate e = testing::run("deepseek-r1-distill-qwen-32b", "Q4_K_M", 4096);
+  const vramcalc::Estimate e = run("deepseek-r1-distill-qwen-32b", "Q4_K_M", 4096);
   const Plan p = vramcalc::plan(e, on("rtx-4090"));
   CHECK(p.fits);
   CHECK(p.headroom_bytes > 0);
@@ -153,14 +166,14 @@ TEST_CASE("a distill at Q4_K_M fits one RTX 4090, and the full R1 does not") {
   CHECK(p.devices[0].output_layer);
   CHECK(p.devices[0].layers == e.arch->n_layer);
 
-  const vramcalc::Estimate r1 = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const vramcalc::Estimate r1 = run("deepseek-r1", "Q4_K_M", 4096);
   const Plan big = vramcalc::plan(r1, on("rtx-4090"));
   CHECK_FALSE(big.fits);
   CHECK(big.headroom_bytes < -int64_t(300'000'000'000));
 }
 
 TEST_CASE("offloading layers moves their weights and KV cache from VRAM to RAM exactly") {
-  const vramcalc::Estimate e = testing::run("deepseek-r1-distill-llama-70b", "Q4_K_M", 8192);
+  const vramcalc::Estimate e = run("deepseek-r1-distill-llama-70b", "Q4_K_M", 8192);
   const Plan all = vramcalc::plan(e, on("rtx-4090", 1));
   PlanRequest r = on("rtx-4090", 1, Offload::layers);
   r.gpu_layers = 41;  // the output layer and the last 40 of 80 blocks
@@ -184,7 +197,7 @@ TEST_CASE("offloading layers moves their weights and KV cache from VRAM to RAM e
 }
 
 TEST_CASE("expert offload keeps attention, shared experts and KV on the GPU and moves routed experts to RAM exactly") {
-  const vramcalc::Estimate e = testing::run("deepseek-r1", "Q4_K_M", 16384);
+  const vramcalc::Estimate e = run("deepseek-r1", "Q4_K_M", 16384);
   const vramcalc::LayerMap m = vramcalc::layer_map(e);
   PlanRequest r = on("rtx-4090", 1, Offload::experts);
   r.cpu_moe_layers = e.arch->n_layer;  // -ot exps=CPU
@@ -209,7 +222,7 @@ TEST_CASE("expert offload keeps attention, shared experts and KV on the GPU and 
 }
 
 TEST_CASE("speed reads only the active experts and adds offloaded parts at RAM bandwidth") {
-  const vramcalc::Estimate e = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const vramcalc::Estimate e = run("deepseek-r1", "Q4_K_M", 4096);
   const vramcalc::LayerMap m = vramcalc::layer_map(e);
   PlanRequest r = on("rtx-4090", 1, Offload::experts);
   r.cpu_moe_layers = e.arch->n_layer;
@@ -225,11 +238,11 @@ TEST_CASE("speed reads only the active experts and adds offloaded parts at RAM b
 }
 
 TEST_CASE("the suggested GPU is the smallest single device that fits, else a count of a datacenter GPU") {
-  const vramcalc::Estimate small = testing::run("deepseek-r1-distill-qwen-7b", "Q4_K_M", 4096);
+  const vramcalc::Estimate small = run("deepseek-r1-distill-qwen-7b", "Q4_K_M", 4096);
   const vramcalc::Suggestion s = vramcalc::suggest_gpu(small);
   REQUIRE(s.single);
   CHECK(s.single->memory_bytes == 8ull << 30);
-  const vramcalc::Estimate r1 = testing::run("deepseek-r1", "Q4_K_M", 4096);
+  const vramcalc::Estimate r1 = run("deepseek-r1", "Q4_K_M", 4096);
   const vramcalc::Suggestion b = vramcalc::suggest_gpu(r1);
   CHECK(b.single == nullptr);
   REQUIRE(b.apple);

@@ -12,6 +12,19 @@
 
 namespace {
 
+// An estimate of a catalogue model (this file's own helper, independent of helpers.hpp).
+vramcalc::Estimate run(const std::string& model, const std::string& quant, uint64_t context = 4096,
+                       const std::string& runtime = "llama.cpp", uint64_t sequences = 1) {
+  vramcalc::EstimateRequest r;
+  r.model = model;
+  r.quant = quant;
+  r.context = context;
+  r.runtime = runtime;
+  r.sequences = sequences;
+  return vramcalc::estimate(r);
+}
+
+
 struct Row {
   const char* what;
   const char* model;
@@ -70,7 +83,7 @@ const Row kRows[] = {
 vramcalc::Speed predict(const Row& r) {
   // tg128: the cache holds at most 128 tokens; reading all 128 makes the bound slightly lower
   // than the run's average (64), which is negligible next to the weights.
-  const vramcalc::Estimate e = testing::run(r.model, r.quant, 128, r.runtime);
+  const vramcalc::Estimate e = run(r.model, r.quant, 128, r.runtime);
   vramcalc::PlanRequest p;
   p.gpu = r.device;
   p.count = r.count;
