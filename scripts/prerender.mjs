@@ -103,6 +103,7 @@ const values = {
   PRECISION_ROWS: precisionRows(precision, 'gb'),
   R1_PARAMS: fmtParams(r1.params_total),
   R1_ACTIVE: fmtParams(r1.params_active),
+  R1_MTP: fmtParams(r1.params_mtp),
   R1_Q4_TOTAL: gb(r1.total_bytes),
   R1_Q4_TOTAL_GIB: fmtBytes(r1.total_bytes, 'gib'),
   R1_Q4_WEIGHTS: gb(r1.weights_bytes),

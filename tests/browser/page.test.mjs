@@ -62,7 +62,7 @@ describe('the calculator page', () => {
     assert.match(html, /not the 671B model/);
     // The device column is the core planner's suggestion, not the page's own arithmetic.
     const d70 = native('--model', 'deepseek-r1-distill-llama-70b', '--suggest-gpu');
-    assert.ok(html.includes(`<td>${d70.suggested_gpu.single.name}</td>`), 'suggested GPU for the 70B distill');
+    assert.ok(html.includes(`>${d70.suggested_gpu.single.name}</td>`), 'suggested GPU for the 70B distill');
     const r1s = native('--model', 'deepseek-r1', '--suggest-gpu');
     assert.ok(html.includes(`${r1s.suggested_gpu.multi.layout.count} × ${r1s.suggested_gpu.multi.name}`), 'R1 on several GPUs');
   });

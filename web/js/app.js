@@ -89,7 +89,7 @@ function showError(e, s) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
     F[field].setAttribute('aria-invalid', 'true');
   }
-  statusEl.textContent = `Cannot estimate: ${e.message}`;
+  statusEl.textContent = `Cannot estimate: ${e.message}. The result below is for earlier settings.`;
   resultEl.classList.add('stale');
 }
 

@@ -40,17 +40,17 @@ export function modelKind(model) {
 export function modelRows(results, unit) {
   return results.map((r) => {
     return `<tr><th scope="row">${esc(r.model.name)}<small>${modelKind(r.model)}</small></th>` +
-      `<td>${b(r.total_bytes, unit)}</td><td>${b(r.naive_weights_bytes, unit)}</td>` +
-      `<td>${esc(minimumDevice(r))}</td></tr>`;
+      `<td data-label="Total">${b(r.total_bytes, unit)}</td><td data-label="Naive 4-bit">${b(r.naive_weights_bytes, unit)}</td>` +
+      `<td data-label="Smallest device">${esc(minimumDevice(r))}</td></tr>`;
   }).join('');
 }
 
 export function precisionRows(results, unit) {
   return results.map((r, i) => {
     const [label, , format] = PRECISIONS[i];
-    return `<tr><th scope="row">${label}</th><td>${r.quant.nominal_bits}</td>` +
-      `<td>${b(r.naive_weights_bytes, unit)}</td><td>${esc(format)}</td>` +
-      `<td>${b(r.weights_bytes, unit)}</td><td>${r.bits_per_weight.toFixed(2)}</td></tr>`;
+    return `<tr><th scope="row">${label}</th><td data-label="Bits">${r.quant.nominal_bits}</td>` +
+      `<td data-label="Naive">${b(r.naive_weights_bytes, unit)}</td><td data-label="Real format">${esc(format)}</td>` +
+      `<td data-label="Real">${b(r.weights_bytes, unit)}</td><td data-label="Bits per weight">${r.bits_per_weight.toFixed(2)}</td></tr>`;
   }).join('');
 }
 
