@@ -1,7 +1,8 @@
 // The one module that touches the WebAssembly module: it loads it, maps the core's errors into
-// EstimateError, and hands out parsed JSON. The glue (vramcalc.js, a classic script defining
-// createVramcalcModule) is loaded by a <script> tag in index.html; it fetches vramcalc.wasm from
-// its own directory.
+// EstimateError, and hands out parsed JSON. On the page, the glue (vramcalc.js, a classic script
+// defining createVramcalcModule) is loaded by a <script> tag in index.html; it fetches
+// vramcalc.wasm from its own directory. The embeddable widget passes its own factory (the same
+// glue wrapped as a module, so no global is read or written) and where to fetch the wasm from.
 
 export class EstimateError extends Error {
   /** @param {{code: string, field?: string, message: string}} e */
@@ -13,15 +14,18 @@ export class EstimateError extends Error {
   }
 }
 
-/** Resolves to { estimate(request) -> result, catalog, version }; rejects with EstimateError. */
-export async function loadEngine() {
-  const create = globalThis.createVramcalcModule;
+/**
+ * Resolves to { estimate(request) -> result, catalog, version }; rejects with EstimateError.
+ * @param {{create?: Function, moduleArgs?: object}} [options] the Emscripten factory (default: the
+ *   page's global createVramcalcModule) and extra settings for it (locateFile, instantiateWasm).
+ */
+export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
   if (typeof create !== 'function') {
     throw new EstimateError({ code: 'load_failed', message: 'The calculator module did not load.' });
   }
   let m;
   try {
-    m = await create({ printErr: () => {} });
+    m = await create({ printErr: () => {}, ...moduleArgs });
   } catch (e) {
     throw new EstimateError({ code: 'load_failed', message: `The calculator module did not start: ${e?.message ?? e}` });
   }
