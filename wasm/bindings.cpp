@@ -1,5 +1,6 @@
 // The only file that includes Emscripten's headers: it exposes the core's JSON API to JavaScript.
 // Strings cross the boundary by value (no objects to .delete()); errors come back as data.
+// It is compiled twice (see CMakeLists.txt): the calculator module and the extras module.
 #include <emscripten/bind.h>
 
 #include <string>
@@ -10,24 +11,32 @@
 
 namespace {
 
+std::string version() { return VRAMCALC_VERSION; }
+
+#ifdef VRAMCALC_WASM_PART_CALCULATOR
 std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
 
 std::string catalog() { return vramcalc::catalog_json_text(); }
+#endif
 
+#ifdef VRAMCALC_WASM_PART_EXTRAS
 std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
 
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
 // summary, or an error with "need_bytes" when more of the file must be read.
 std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
-
-std::string version() { return VRAMCALC_VERSION; }
+#endif
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
+  emscripten::function("version", &version);
+#ifdef VRAMCALC_WASM_PART_CALCULATOR
   emscripten::function("estimate", &estimate);
   emscripten::function("catalog", &catalog);
+#endif
+#ifdef VRAMCALC_WASM_PART_EXTRAS
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
-  emscripten::function("version", &version);
+#endif
 }
