@@ -10,6 +10,7 @@
 
 #include "api.hpp"
 #include "cost_cmd.hpp"
+#include "gguf.hpp"
 
 using nlohmann::json;
 
@@ -24,6 +25,7 @@ runtime overhead, from the model's architecture.
 
   --model ID          a catalog model (see --list-models), e.g. deepseek-r1
   --config FILE       a Hugging Face config.json instead of a catalog model
+  --gguf FILE         a GGUF file: architecture and exact weights from its header
   --quant NAME        GGUF preset (Q4_K_M, Q8_0, ...) or GPU format (BF16, FP8, INT4, ...)
                       default: Q4_K_M
   --context N         tokens of context per sequence (default: 4096)
@@ -206,6 +208,24 @@ int main(int argc, char** argv) {
       ss << f.rdbuf();
       req["config_text"] = ss.str();
     }
+    else if (arg == "--gguf") {
+      if ((rc = need("gguf"))) return rc;
+      // Read as much of the file as its header needs (the tokenizer can take megabytes).
+      std::ifstream f(v, std::ios::binary);
+      if (!f) return fail("gguf", "cannot read GGUF file \"" + v + "\"", as_json);
+      std::string bytes;
+      json summary;
+      for (uint64_t want = 1 << 20;; want *= 4) {
+        const size_t have = bytes.size();
+        bytes.resize(size_t(want));
+        f.read(bytes.data() + have, std::streamsize(want - have));
+        bytes.resize(have + size_t(f.gcount()));
+        summary = vramcalc::gguf_summary_json(bytes);
+        if (!summary.contains("need_bytes") || !f) break;
+      }
+      if (summary.contains("error")) return fail("gguf", summary["error"]["message"].get<std::string>(), as_json);
+      req["gguf"] = summary;
+    }
     else if (arg == "--quant") { if ((rc = need("quant"))) return rc; req["quant"] = v; }
     else if (arg == "--context") { if ((rc = need("context"))) return rc; req["context"] = v; }
     else if (arg == "--sequences") { if ((rc = need("sequences"))) return rc; req["sequences"] = v; }
@@ -269,8 +289,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (!req.contains("model") && !req.contains("config_text")) {
-    return fail("model", "give --model ID or --config FILE (see --help)", as_json);
+  if (!req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
+    return fail("model", "give --model ID, --config FILE or --gguf FILE (see --help)", as_json);
   }
   const json result = vramcalc::estimate_json_value(req);
   if (result.contains("error")) {

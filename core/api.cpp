@@ -151,6 +151,39 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
   return p;
 }
 
+// The summary of a GGUF header (gguf_summary_json) handed back in a request.
+GgufFileWeights gguf_weights_from_json(const json& g) {
+  if (!g.is_object() || !g.contains("config") || !g.contains("weights_by_type")) {
+    throw InputError("invalid_gguf", "gguf", "gguf must be the summary of a GGUF header (with config and weights_by_type)");
+  }
+  auto count = [&](const json& o, const char* f) -> uint64_t {
+    auto it = o.find(f);
+    if (it == o.end() || !it->is_number_unsigned()) {
+      throw InputError("invalid_gguf", std::string("gguf.") + f, std::string("gguf.") + f + " must be a whole number of bytes or values");
+    }
+    return it->get<uint64_t>();
+  };
+  GgufFileWeights w;
+  w.weights_bytes = count(g, "weights_bytes");
+  w.file_bytes = count(g, "file_bytes");
+  w.file_type = uint32_t(count(g, "file_type"));
+  w.name = g.value("name", std::string());
+  w.mla_legacy = g.value("mla_legacy", false);
+  for (const json& t : g.at("weights_by_type")) {
+    WeightPart p;
+    const std::string type = t.value("type", std::string());
+    p.label = "other";
+    for (size_t i = 0; i < kGgmlTypeCount; ++i) {
+      if (type == ggml_type_name(static_cast<GgmlType>(i))) p.label = ggml_type_name(static_cast<GgmlType>(i));
+    }
+    p.tensors = count(t, "tensors");
+    p.params = count(t, "params");
+    p.bytes = count(t, "bytes");
+    w.parts.push_back(p);
+  }
+  return w;
+}
+
 json error_json(const std::string& code, const std::string& field, const std::string& message) {
   return {{"error", {{"code", code}, {"field", field}, {"message", message}}}};
 }
@@ -158,7 +191,11 @@ json error_json(const std::string& code, const std::string& field, const std::st
 EstimateRequest request_from_json(const json& req) {
   if (!req.is_object()) throw InputError("invalid_request", "request", "the request must be a JSON object");
   EstimateRequest r;
-  if (req.contains("config_text") && !req["config_text"].is_null()) {
+  if (req.contains("gguf") && !req["gguf"].is_null()) {
+    r.gguf_file = gguf_weights_from_json(req["gguf"]);
+    r.custom = arch_from_hf_config(req["gguf"].at("config"));
+    r.custom->name = r.gguf_file->name.empty() ? "GGUF file" : r.gguf_file->name;
+  } else if (req.contains("config_text") && !req["config_text"].is_null()) {
     r.custom = arch_from_hf_config_text(read_text(req, "config_text", ""));
   } else if (req.contains("config") && !req["config"].is_null()) {
     r.custom = arch_from_hf_config(req["config"]);

@@ -32,6 +32,41 @@ std::string fmt_gib(uint64_t bytes) { return fixed2(double(bytes) / double(1ull 
 
 }  // namespace
 
+const char* gguf_ftype_name(uint32_t file_type) {
+  // llama_ftype values (llama.h) of the presets in the catalogue.
+  switch (file_type) {
+    case 1: return "F16";
+    case 2: return "Q4_0";
+    case 3: return "Q4_1";
+    case 7: return "Q8_0";
+    case 8: return "Q5_0";
+    case 9: return "Q5_1";
+    case 10: return "Q2_K";
+    case 11: return "Q3_K_S";
+    case 12: return "Q3_K_M";
+    case 13: return "Q3_K_L";
+    case 14: return "Q4_K_S";
+    case 15: return "Q4_K_M";
+    case 16: return "Q5_K_S";
+    case 17: return "Q5_K_M";
+    case 18: return "Q6_K";
+    case 30: return "IQ4_XS";
+    default: return "";
+  }
+}
+
+const QuantFormat& gguf_file_format() {
+  static const QuantFormat f = [] {
+    QuantFormat q;
+    q.name = "GGUF file";
+    q.gguf = true;
+    q.nominal_bits = 0;  // unknown preset: the naive figure is not defined
+    q.description = "the GGUF file's own tensor types";
+    return q;
+  }();
+  return f;
+}
+
 uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes) {
   // gguf.md: header = magic u32 + version u32 + tensor_count u64 + kv_count u64.
   uint64_t bytes = 24;
@@ -65,7 +100,15 @@ Estimate estimate(const EstimateRequest& req) {
   }
   const ModelArch& a = *e.arch;
 
-  e.quant = cat.find_quant(req.quant);
+  if (req.gguf_file) {
+    // A GGUF file: its preset (general.file_type) when llama-quantize names one, for the naive
+    // figure and the description; the weights themselves are the file's.
+    e.gguf_file = &*req.gguf_file;
+    e.quant = cat.find_quant(gguf_ftype_name(req.gguf_file->file_type));
+    if (!e.quant) e.quant = &gguf_file_format();
+  } else {
+    e.quant = cat.find_quant(req.quant);
+  }
   if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\" (see --list-quants)");
   e.runtime = cat.find_runtime(req.runtime);
   if (!e.runtime) {
@@ -122,7 +165,17 @@ Estimate estimate(const EstimateRequest& req) {
     e.params = count_params(a, custom_groups);
     e.params_mtp = mtp_params(a);
   }
-  if (e.quant->gguf) {
+  if (e.gguf_file) {
+    e.weights = WeightBytes{};
+    e.weights.bytes = e.gguf_file->weights_bytes;
+    e.weights.tensor_data_bytes = e.gguf_file->weights_bytes;
+    for (const WeightPart& p : e.gguf_file->parts) {
+      if (e.weights.n_parts < e.weights.part_storage.size()) e.weights.add_part(p);
+      e.weights.n_tensors += p.tensors;
+    }
+    e.file_bytes = e.gguf_file->file_bytes;
+    e.file_metadata_bytes = e.file_bytes > e.weights.bytes ? e.file_bytes - e.weights.bytes : 0;
+  } else if (e.quant->gguf) {
     e.weights = gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment, req.imatrix);
     const uint64_t meta = gguf_metadata_bytes(a, e.weights.tensor_info_bytes);
     e.file_metadata_bytes = pad(meta, cat.gguf_alignment);
@@ -130,7 +183,9 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.weights = gpu_weight_bytes(*tensors, *e.quant);
   }
-  e.naive_weights_bytes = uint64_t(std::llround(double(e.params.total) * e.quant->nominal_bits / 8.0));
+  e.naive_weights_bytes = e.quant->nominal_bits > 0
+                              ? uint64_t(std::llround(double(e.params.total) * e.quant->nominal_bits / 8.0))
+                              : e.weights.bytes;
 
   // KV cache cells.
   uint64_t cells = 0, cells_swa = 0;
@@ -188,6 +243,9 @@ std::vector<std::string> warnings(const Estimate& e) {
     out.push_back("this runtime expands DeepSeek's MLA cache to full per-head keys and values: " +
                          fmt_gib(e.kv.bytes_per_token * 1024) + " per 1K tokens; llama.cpp 2026 builds, vLLM and SGLang cache only the latent");
   }
+  if (e.gguf_file && e.gguf_file->mla_legacy && rt.mla_cache != MlaCache::expanded) {
+    out.push_back("this GGUF was converted before llama.cpp's MLA support (attn_kv_b not split): llama.cpp runs it with the full per-head cache; choose the runtime \"llama.cpp-legacy\" for its real KV cache");
+  }
   if (e.weights.fallback_tensors > 0) {
     out.push_back(std::to_string(e.weights.fallback_tensors) +
                          " tensors have rows that are not a multiple of the block size; llama-quantize stores them in a fallback type (e.g. Q4_K -> Q5_0)");
@@ -221,7 +279,7 @@ json to_json(const Estimate& e) {
     model["n_expert_shared"] = a.n_expert_shared;
   }
   j["model"] = model;
-  j["quant"] = {{"name", e.quant->name}, {"kind", e.quant->gguf ? "gguf" : "gpu"},
+  j["quant"] = {{"name", e.gguf_file && e.quant->nominal_bits > 0 ? "GGUF file (" + e.quant->name + ")" : e.quant->name}, {"kind", e.quant->gguf ? "gguf" : "gpu"},
                 {"nominal_bits", e.quant->nominal_bits}, {"description", e.quant->description}};
   j["runtime"] = {{"id", rt.id}, {"name", rt.name}};
   j["context"] = e.context;
@@ -265,7 +323,8 @@ json to_json(const Estimate& e) {
 
   json as;
   as["runtime"] = rt.describes;
-  as["weights"] = e.quant->gguf
+  as["weights"] = e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
+                 : e.quant->gguf
                       ? "tensor-by-tensor types of llama-quantize's " + e.quant->name +
                             " preset (" + (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
                       : e.quant->description;

@@ -16,6 +16,17 @@
 
 namespace vramcalc {
 
+// The weights of a GGUF file the user has, read from its header (gguf.hpp): exact, so they
+// replace the preset rules.
+struct GgufFileWeights {
+  uint64_t weights_bytes = 0;
+  uint64_t file_bytes = 0;
+  uint32_t file_type = 0;       // llama_ftype
+  std::string name;             // general.name
+  std::vector<WeightPart> parts;
+  bool mla_legacy = false;      // DeepSeek GGUF with attn_kv_b (converted before April 2025)
+};
+
 struct EstimateRequest {
   std::string model = "deepseek-r1-distill-qwen-7b";  // catalog id, ignored when custom is set
   std::optional<ModelArch> custom;                     // from a pasted config.json
@@ -27,6 +38,7 @@ struct EstimateRequest {
   std::optional<bool> flash_attn;  // empty: the runtime's default
   uint64_t ubatch = 0;             // 0: the runtime's default
   bool imatrix = false;            // GGUF quantized with an importance matrix
+  std::optional<GgufFileWeights> gguf_file;  // set with custom: the file's own tensors
 };
 
 inline constexpr uint64_t kMaxContext = 100'000'000;
@@ -44,6 +56,7 @@ struct Estimate {
   uint64_t ubatch = 0;
   bool flash_attn = false;
   bool imatrix = false;
+  const GgufFileWeights* gguf_file = nullptr;
 
   ParamCounts params;
   uint64_t params_mtp = 0;
@@ -68,6 +81,11 @@ std::vector<std::string> warnings(const Estimate& e);
 
 // Throws InputError naming the field for any invalid input.
 Estimate estimate(const EstimateRequest& req);
+
+// The preset name of a llama_ftype ("" when the catalogue has none), and the format used for a
+// GGUF file whose preset is unknown.
+const char* gguf_ftype_name(uint32_t file_type);
+const QuantFormat& gguf_file_format();
 
 // GGUF metadata size: header, key/values (tokenizer arrays dominate) and tensor infos.
 uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes);

@@ -320,7 +320,8 @@ json gguf_summary_json(std::string_view bytes) {
     for (auto& [name, row] : by_type.items()) types.push_back(row);
     return {{"architecture", h.architecture}, {"name", h.name}, {"file_type", h.file_type}, {"version", h.version},
             {"config", gguf_to_hf_config(h)}, {"weights_bytes", weights}, {"file_bytes", h.file_bytes},
-            {"header_bytes", h.header_bytes}, {"params", params}, {"tensors", h.tensors.size()}, {"weights_by_type", types}};
+            {"header_bytes", h.header_bytes}, {"params", params}, {"tensors", h.tensors.size()}, {"weights_by_type", types},
+            {"mla_legacy", h.architecture == "deepseek2" && has_tensor(h, "blk.0.attn_kv_b.weight")}};
   } catch (const InputError& e) {
     json out = {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
     if (need) out["need_bytes"] = need;

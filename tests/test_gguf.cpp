@@ -11,6 +11,7 @@
 #include "catalog.hpp"
 #include "errors.hpp"
 #include "gguf.hpp"
+#include "api.hpp"
 #include "quant.hpp"
 
 using nlohmann::json;
@@ -175,4 +176,26 @@ TEST_CASE("the GGUF type table agrees with the catalogue's block layouts") {
     CAPTURE(row.first);
     CHECK(h.tensors[0].nbytes == 256ull * 256 / info.block_size * info.type_size);
   }
+}
+
+TEST_CASE("an estimate from a GGUF header uses the file's own weights and the catalogue model's KV cache") {
+  const json summary = gguf_summary_json(llama8b_gguf(128256));
+  REQUIRE_FALSE(summary.contains("error"));
+  const json from_file = estimate_json_value({{"gguf", summary}, {"context", 8192}});
+  const json from_catalog = estimate_json_value({{"model", "deepseek-r1-distill-llama-8b"}, {"context", 8192}});
+  REQUIRE_FALSE(from_file.contains("error"));
+  CHECK(from_file["weights_bytes"] == summary["weights_bytes"]);
+  CHECK(from_file["file_bytes"] == summary["file_bytes"]);
+  CHECK(from_file["params_total"] == 8'030'261'248ull);
+  CHECK(from_file["kv_cache_bytes"] == from_catalog["kv_cache_bytes"]);
+  CHECK(from_file["quant"]["name"] == "GGUF file (Q4_K_M)");
+  // The preset rules predict the same tensors the file lists.
+  CHECK(from_file["weights_bytes"] == from_catalog["weights_bytes"]);
+}
+
+TEST_CASE("a damaged GGUF summary in a request names the field") {
+  json summary = gguf_summary_json(llama8b_gguf(100));
+  summary["weights_bytes"] = -5;
+  CHECK(estimate_json_value({{"gguf", summary}})["error"]["field"] == "gguf.weights_bytes");
+  CHECK(estimate_json_value({{"gguf", json::array()}})["error"]["field"] == "gguf");
 }

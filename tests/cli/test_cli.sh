@@ -62,7 +62,11 @@ expect_error "truncated config" 'config.json is not valid JSON' --config "$tmp/t
 expect_error "malformed config" 'config.json is not valid JSON' --config "$tmp/malformed.json"
 expect_error "negative config field" '"hidden_size" must not be negative' --config "$tmp/negative.json"
 expect_error "missing config field" '"num_hidden_layers" is required' --config "$tmp/missing.json"
-expect_error "no model" 'give --model ID or --config FILE' --quant Q4_K_M
+expect_error "no model" 'give --model ID, --config FILE or --gguf FILE' --quant Q4_K_M
+printf 'GGUF\003\000\000\000' >"$tmp/short.gguf"
+expect_error "truncated gguf" 'the GGUF header goes on past the 8 bytes read' --gguf "$tmp/short.gguf"
+expect_error "not a gguf" 'does not start with "GGUF"' --gguf "$tmp/good.json"
+expect_error "missing gguf" 'cannot read GGUF file' --gguf "$tmp/none.gguf"
 expect_error "flag without value" '--context needs a value' --model deepseek-r1 --context
 expect_error "bad flash-attn" '--flash-attn takes on, off or auto' --model deepseek-r1 --flash-attn maybe
 expect_error "unknown flag" 'unknown argument "--fast"' --model deepseek-r1 --fast
