@@ -227,28 +227,44 @@ EstimateRequest request_from_json(const json& req) {
   return r;
 }
 
-json estimate_json_value(const json& request) {
+namespace {
+
+// The estimate, with the hardware planner (plan, speed, suggested_gpu) or without it: the
+// WebAssembly module that draws the first result leaves the planner out to stay small, and
+// refuses the hardware fields with a message instead.
+template <bool kWithHardware>
+json estimate_value(const json& request) {
   try {
     const EstimateRequest r = request_from_json(request);
-    const std::optional<PlanRequest> pr = plan_request_from_json(request);
-    const Estimate e = estimate(r);
-    json j = to_json(e);
-    if (pr) {
-      const Plan p = plan(e, *pr);
-      j["plan"] = to_json(p);
-      j["speed"] = to_json(p.speed);
-    }
-    if (present(request, "suggest_gpu")) {
-      const json& sg = request["suggest_gpu"];
-      if (sg.is_string()) {
-        j["suggested_gpu"] = to_json(suggest_gpu(e, sg.get<std::string>()));
-      } else if (sg.is_boolean()) {
-        if (sg.get<bool>()) j["suggested_gpu"] = to_json(suggest_gpu(e));
-      } else {
-        throw InputError("invalid_suggest_gpu", "suggest_gpu", "suggest_gpu must be true or a datacenter device id");
+    if constexpr (!kWithHardware) {
+      for (const char* f : {"gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
+                            "host", "suggest_gpu"}) {
+        if (present(request, f)) {
+          throw InputError("needs_planner", f, std::string(f) + " needs the hardware planner, which this module leaves out");
+        }
       }
+      return to_json(estimate(r));
+    } else {
+      const std::optional<PlanRequest> pr = plan_request_from_json(request);
+      const Estimate e = estimate(r);
+      json j = to_json(e);
+      if (pr) {
+        const Plan p = plan(e, *pr);
+        j["plan"] = to_json(p);
+        j["speed"] = to_json(p.speed);
+      }
+      if (present(request, "suggest_gpu")) {
+        const json& sg = request["suggest_gpu"];
+        if (sg.is_string()) {
+          j["suggested_gpu"] = to_json(suggest_gpu(e, sg.get<std::string>()));
+        } else if (sg.is_boolean()) {
+          if (sg.get<bool>()) j["suggested_gpu"] = to_json(suggest_gpu(e));
+        } else {
+          throw InputError("invalid_suggest_gpu", "suggest_gpu", "suggest_gpu must be true or a datacenter device id");
+        }
+      }
+      return j;
     }
-    return j;
   } catch (const InputError& e) {
     return error_json(e.code(), e.field(), e.what());
   } catch (const std::exception& e) {
@@ -256,11 +272,18 @@ json estimate_json_value(const json& request) {
   }
 }
 
-std::string estimate_json(const std::string& request_text) {
+template <bool kWithHardware>
+std::string estimate_text(const std::string& request_text) {
   const json req = json::parse(request_text, nullptr, false);
   if (req.is_discarded()) return error_json("invalid_request", "request", "the request is not valid JSON").dump();
-  return estimate_json_value(req).dump();
+  return estimate_value<kWithHardware>(req).dump();
 }
+
+}  // namespace
+
+json estimate_json_value(const json& request) { return estimate_value<true>(request); }
+std::string estimate_json(const std::string& request_text) { return estimate_text<true>(request_text); }
+std::string estimate_json_without_hardware(const std::string& request_text) { return estimate_text<false>(request_text); }
 
 json catalog_json() {
   const Catalog& c = catalog();

@@ -23,6 +23,9 @@ std::optional<PlanRequest> plan_request_from_json(const nlohmann::json& req);
 
 // Never throws: returns the estimate or an error object, serialised.
 std::string estimate_json(const std::string& request_text);
+// The same without the hardware planner: requests with hardware fields get an error naming the
+// field. Identical output otherwise (used by the small first-result WebAssembly module).
+std::string estimate_json_without_hardware(const std::string& request_text);
 nlohmann::json estimate_json_value(const nlohmann::json& request);
 
 // {"models": [...], "quants": [...], "runtimes": [...], "devices": [...], "defaults": {...}, "limits": {...}}

@@ -1,6 +1,7 @@
 // The only file that includes Emscripten's headers: it exposes the core's JSON API to JavaScript.
 // Strings cross the boundary by value (no objects to .delete()); errors come back as data.
-// It is compiled twice (see CMakeLists.txt): the calculator module and the extras module.
+// It is compiled twice (see CMakeLists.txt): the calculator module (first result) and the
+// extras module (hardware planner, cost, GGUF reader).
 #include <emscripten/bind.h>
 
 #include <string>
@@ -13,13 +14,18 @@ namespace {
 
 std::string version() { return VRAMCALC_VERSION; }
 
-#ifdef VRAMCALC_WASM_PART_CALCULATOR
-std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
-
 std::string catalog() { return vramcalc::catalog_json_text(); }
+
+#ifdef VRAMCALC_WASM_PART_CALCULATOR
+// The first-result module: estimates without the hardware planner.
+std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
 #endif
 
 #ifdef VRAMCALC_WASM_PART_EXTRAS
+// Everything else, loaded on demand: the full estimate (placement, speed, suggested GPU), the
+// cost calculators and the GGUF header reader.
+std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
+
 std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
 
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
@@ -31,10 +37,8 @@ std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summa
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("version", &version);
-#ifdef VRAMCALC_WASM_PART_CALCULATOR
-  emscripten::function("estimate", &estimate);
   emscripten::function("catalog", &catalog);
-#endif
+  emscripten::function("estimate", &estimate);
 #ifdef VRAMCALC_WASM_PART_EXTRAS
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
