@@ -112,3 +112,11 @@ TEST_CASE("a context beyond the model's is allowed with a warning") {
   for (const json& w : r["warnings"]) warned |= w.get<std::string>().find("beyond the 131072") != std::string::npos;
   CHECK(warned);
 }
+
+TEST_CASE("the estimate without the hardware planner is identical, and names a hardware field it cannot serve") {
+  const json req = {{"model", "deepseek-r1"}, {"quant", "Q2_K"}, {"context", 16384}, {"sequences", 2}};
+  CHECK(vramcalc::estimate_json_without_hardware(req.dump()) == vramcalc::estimate_json(req.dump()));
+  const json out = json::parse(vramcalc::estimate_json_without_hardware(json{{"model", "deepseek-r1"}, {"gpu", "h100-sxm"}}.dump()));
+  CHECK(out["error"]["field"] == "gpu");
+  CHECK(out["error"]["code"] == "needs_planner");
+}
