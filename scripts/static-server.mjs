@@ -54,6 +54,10 @@ export function startServer({ root, port = 8000, host = '127.0.0.1', log = false
         'Content-Length': body.length,
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        // The widget runs on other sites: its module script and the wasm are fetched in CORS
+        // mode from there. Everything here is public and sent without credentials.
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
       });
     } catch {
       send(404, 'not found\n');

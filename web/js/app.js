@@ -4,6 +4,9 @@ import { EstimateError, loadEngine } from './engine.js';
 import { fmtInt } from './format.js';
 import { queryFromState, stateFromQuery } from './state.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_MODELS, TABLE_QUANT } from './views.js';
+// Side modules, bundled with this one: offline support and the embed snippet panel.
+import './offline.js';
+import './embed-panel.js';
 
 const $ = (id) => document.getElementById(id);
 const F = {

@@ -1,0 +1,80 @@
+// The "Embed this calculator" panel: the snippet that puts the widget, preset to the form's
+// current settings, on another site, and a button to copy it. It follows the form through the
+// page's 'result-updated' performance mark, so settings applied from a link count too.
+
+const $ = (id) => document.getElementById(id);
+const code = $('embed-code');
+const status = $('embed-status');
+const compact = $('embed-compact');
+// The site's root (this page's directory), wherever it is deployed.
+const site = new URL('./', location.href);
+site.search = '';
+site.hash = '';
+
+/** The form's settings as the widget's attributes; a pasted config.json cannot travel. */
+function settings() {
+  const value = (id) => $(id)?.value.trim() ?? '';
+  const s = { model: value('f-model'), quant: value('f-quant'), context: value('f-context'), runtime: value('f-runtime') };
+  const seq = value('f-sequences');
+  if (seq && seq !== '1') s.sequences = seq;
+  if (s.model === 'custom') delete s.model;
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== ''));
+}
+
+// HTML escaping for a snippet people read: named entities.
+const esc = (v) => String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+const PARAM = { model: 'model', quant: 'quant', context: 'ctx', sequences: 'seq', runtime: 'rt' };
+
+function snippet(kind, s, isCompact) {
+  const query = new URLSearchParams(Object.entries(s).map(([k, v]) => [PARAM[k], v]));
+  const full = new URL(`?${query}`, site).href;
+  const what = s.model ? `${$('f-model').selectedOptions[0]?.text ?? s.model}${s.quant ? ` at ${s.quant}` : ''}` : 'any model';
+  if (kind === 'iframe') {
+    if (isCompact) query.set('compact', '');
+    const src = new URL(`widget/frame.html?${query}`, site).href;
+    return `<iframe src="${esc(src)}" title="LLM memory calculator" width="100%" height="${isCompact ? 250 : 430}" ` +
+      'loading="lazy" style="border:0;max-width:44rem"></iframe>';
+  }
+  const attrs = Object.entries(s).map(([k, v]) => ` ${k}="${esc(v)}"`).join('') + (isCompact ? ' compact' : '');
+  return `<script type="module" src="${esc(new URL('widget/vram-calculator.js', site).href)}"></script>\n` +
+    `<vram-calculator${attrs}>\n` +
+    `  <a href="${esc(full)}">LLM memory calculator: ${esc(what)}</a>\n` +
+    '</vram-calculator>';
+}
+
+function render() {
+  if (!code) return;
+  const kind = document.querySelector('input[name="embed-kind"]:checked')?.value ?? 'element';
+  const text = snippet(kind, settings(), compact?.checked);
+  if (code.value !== text) code.value = text;
+  const custom = $('f-model')?.value === 'custom';
+  $('embed-hint').textContent = custom
+    ? 'A pasted config.json cannot be embedded: the snippet leaves the model to the widget’s default.'
+    : kind === 'iframe'
+      ? 'For sites that allow iframes but not scripts. The frame has a fixed height; a page that runs scripts can fit it to the height the frame posts (a message of type vram-calculator:height).'
+      : 'Choose “Iframe only” where a site allows iframes but not scripts.';
+}
+
+if (code) {
+  render();
+  for (const input of document.querySelectorAll('input[name="embed-kind"], #embed-compact')) {
+    input.addEventListener('change', () => {
+      status.textContent = '';
+      render();
+    });
+  }
+  if ('PerformanceObserver' in window) {
+    new PerformanceObserver(render).observe({ type: 'mark' });
+  }
+  $('embed-copy').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(code.value);
+      status.textContent = 'Snippet copied.';
+    } catch {
+      code.focus();
+      code.select();
+      status.textContent = 'Select the snippet and copy it (Ctrl+C or ⌘C).';
+    }
+  });
+}
