@@ -22,10 +22,8 @@ function chromiumPath() {
   return found;
 }
 
-/** Starts the server and a persistent Chromium context with a fresh profile. */
-export async function openBrowser() {
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run scripts/build first');
-  const server = await startServer({ root: dist, port: 0 });
+/** A persistent Chromium context with a fresh profile (deleted by close()), and no server. */
+export async function launchChromium() {
   const profile = mkdtempSync(join(tmpdir(), 'vramcalc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -34,13 +32,26 @@ export async function openBrowser() {
     viewport: { width: 1280, height: 900 },
   });
   return {
-    server,
     context,
-    origin: server.url.replace(/\/$/, ''),
     async close() {
       await context.close();
-      await server.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the server and a persistent Chromium context with a fresh profile. */
+export async function openBrowser() {
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run scripts/build first');
+  const server = await startServer({ root: dist, port: 0 });
+  const browser = await launchChromium();
+  return {
+    server,
+    context: browser.context,
+    origin: server.url.replace(/\/$/, ''),
+    async close() {
+      await browser.close();
+      await server.close();
     },
   };
 }

@@ -175,7 +175,7 @@ export class VramCalculator extends HTMLElement {
   #scheduled = false;
   #started = false;
   #filled = false;
-  #edits = {}; // what the reader changed in the controls; an attribute change replaces it
+  #edits = Object.create(null); // what the reader changed in the controls; an attribute change replaces it
   #observer = null;
   #warned = new Set();
   /** How many times the widget has rendered: attribute changes in one task make one update. */
