@@ -1,6 +1,7 @@
 // Builds dist/ from web/: fills index.html's tables, FAQ figures and default result with the
 // NATIVE CLI's --json output (the same core as the page's wasm), and copies the page's files and
-// the wasm module next to it. Called by scripts/build after both builds.
+// the two wasm modules (calculator, and the extras loaded on demand) next to it, their Emscripten
+// glue minified. Called by scripts/build after both builds.
 //
 //   node scripts/prerender.mjs [--cli build/vramcalc] [--wasm build-wasm/wasm] [--out dist]
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esc, fmtBytes, fmtInt, fmtParams } from '../web/js/format.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONTEXTS, TABLE_MODELS, TABLE_QUANT } from '../web/js/views.js';
+import { deviceOptions, hardwarePrompt } from '../web/js/hardware-view.js';
+import { apiHtml, monitorHtml, presetOptions, routeHtml, selfHostPrompt, volumeRows } from '../web/js/cost-view.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -34,6 +37,15 @@ function estimate({ model, quant = 'Q4_K_M', context = 4096, runtime }) {
     throw new Error(`prerender: ${cli} ${argv.join(' ')} failed: ${e.stdout || e.message}`);
   }
   return JSON.parse(text);
+}
+
+/** The CLI's cost, route or monitor sub-command: ['cost', '--volumes'] -> the parsed --json output. */
+function costCli(argv) {
+  try {
+    return JSON.parse(execFileSync(cli, [...argv, '--json'], { encoding: 'utf8' }));
+  } catch (e) {
+    throw new Error(`prerender: ${cli} ${argv.join(' ')} failed: ${e.stdout || e.message}`);
+  }
 }
 
 // The catalog (form options and defaults) comes from the freshly built wasm module: the CLI lists
@@ -82,6 +94,22 @@ const weightsOf = (quant) => precision[PRECISIONS.findIndex(([, q]) => q === qua
 const tableRows = TABLE_MODELS.map((model) => estimate({ model, quant: TABLE_QUANT, context: TABLE_CONTEXTS[0] }));
 const first = estimate({ model: defaults.model, quant: defaults.quant, context: defaults.context });
 
+// The cost section at its defaults: the core's default workload at each price preset, the
+// monthly-volume table, the route helper's form defaults and an empty monitoring checklist.
+const presetIds = ['deepseek-r1', 'custom'];
+const costByPreset = presetIds.map((id) => costCli(['cost', '--preset', id]));
+const cost = costByPreset[0];
+const volumes = costCli(['cost', '--volumes']);
+const route = costCli(['route', '--stage', 'prototype', '--calls-per-day', '1000', '--compliance', 'none', '--latency-flexible', 'no']);
+const monitor = costCli(['monitor']);
+// Where each preset's prices come from: text for the reader, from the same data file the core
+// compiles in (the core's cost JSON carries the date, not the source).
+const priceData = JSON.parse(readFileSync(join(root, 'data', 'api_prices.json'), 'utf8'));
+const sourceOf = (id) => priceData.presets.find((p) => p.id === id)?.source ?? '';
+const presetSourceText = (r) => (r.preset.date
+  ? `Published ${r.preset.date}. Source: ${sourceOf(r.preset.id)}`
+  : 'Your own prices: edit the fields below.');
+
 const gb = (bytes) => fmtBytes(bytes, 'gb');
 const values = {
   MODEL_OPTIONS: modelOptions,
@@ -119,6 +147,23 @@ const values = {
   R1_KV128K: gb(r1long.kv_cache_bytes),
   D70_KV128K: gb(d70long.kv_cache_bytes),
   VERSION: esc(version),
+  DEVICE_OPTIONS: deviceOptions(catalog.devices),
+  HW_RESULT: hardwarePrompt(),
+  PRESET_OPTIONS: presetOptions(costByPreset, cost.preset.id, costByPreset.map(presetSourceText)),
+  PRESET_SOURCE: esc(presetSourceText(cost)),
+  COST_CALLS: String(cost.api.calls_per_day),
+  COST_IN: String(cost.api.input_tokens),
+  COST_OUT: String(cost.api.output_tokens),
+  COST_PIN: String(cost.api.input_price),
+  COST_POUT: String(cost.api.output_price),
+  COST_PCACHE: cost.api.cached_input_price == null ? '' : String(cost.api.cached_input_price),
+  COST_HIT: String(cost.api.cache_hit_percent),
+  COST_RETRY: String(cost.api.retry_percent),
+  COST_RESULT: apiHtml(cost),
+  SELFHOST_RESULT: selfHostPrompt('Choose a device in the hardware section above: the self-hosting cost uses its placement and speed.'),
+  VOLUME_ROWS: volumeRows(volumes),
+  ROUTE_RESULT: routeHtml(route),
+  MONITOR_RESULT: monitorHtml(monitor),
 };
 
 let html = readFileSync(join(web, 'index.html'), 'utf8');
@@ -132,9 +177,33 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'js'), { recursive: true });
 writeFileSync(join(out, 'index.html'), html);
 await writeScriptsAndStyles();
-cpSync(join(wasmDir, 'vramcalc.js'), join(out, 'vramcalc.js'));
-cpSync(join(wasmDir, 'vramcalc.wasm'), join(out, 'vramcalc.wasm'));
+for (const name of ['vramcalc', 'vramcalc-extras']) {
+  await writeGlue(join(wasmDir, `${name}.js`), join(out, `${name}.js`));
+  cpSync(join(wasmDir, `${name}.wasm`), join(out, `${name}.wasm`));
+}
 console.log(`prerender: wrote ${out} (engine ${version})`);
+
+/**
+ * An Emscripten glue file, minified by esbuild when it is installed: whitespace, syntax and local
+ * names only (no bundling, no format change), so it stays a classic script that defines its
+ * factory (createVramcalcModule, createVramcalcExtras) and still loads in Node through require.
+ */
+async function writeGlue(from, to) {
+  const code = readFileSync(from, 'utf8');
+  let esbuild = null;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    cpSync(from, to);
+    return;
+  }
+  const min = await esbuild.transform(code, { minify: true, legalComments: 'none', logLevel: 'warning' });
+  const factory = /\bvar (create\w+)\s*=/.exec(code)?.[1];
+  if (factory && !new RegExp(`\\bvar ${factory}\\b`).test(min.code)) {
+    throw new Error(`prerender: minifying ${from} lost its factory ${factory}`);
+  }
+  writeFileSync(to, min.code);
+}
 
 /**
  * dist/js/app.js and dist/style.css: bundled and minified by esbuild when it is installed

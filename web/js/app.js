@@ -2,7 +2,10 @@
 // here: every byte count comes from the core.
 import { EstimateError, loadEngine } from './engine.js';
 import { fmtInt } from './format.js';
-import { queryFromState, stateFromQuery } from './state.js';
+import { PARAMS, queryFromState, stateFromQuery } from './state.js';
+import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
+  isHardwareField, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
+import { applyCost, COST_PARAMS, costDefaults, initCost, readCost, setCostHardware } from './cost.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_MODELS, TABLE_QUANT } from './views.js';
 // Side modules, bundled with this one: offline support and the embed snippet panel.
 import './offline.js';
@@ -24,6 +27,7 @@ let ctxMax = 131072;
 let firstShown = false;
 let lastQuery = null;
 let lastHints = '';
+const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
 
 const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
 
@@ -80,7 +84,7 @@ function showHints(s) {
 }
 
 function clearErrors() {
-  for (const el of document.querySelectorAll('.err')) el.textContent = '';
+  for (const el of $('calc-form').querySelectorAll('.err')) el.textContent = '';
   for (const el of Object.values(F)) el.removeAttribute('aria-invalid');
 }
 
@@ -104,8 +108,27 @@ function update() {
     lastHints = hintKey;
     showHints(s);
   }
+  clearHardwareErrors();
   try {
-    const r = engine.estimate(request(s));
+    // The hardware section's placement rides on the same estimate; when only its fields are
+    // wrong, the memory result is still shown and the error goes next to the hardware field.
+    const hwReq = hardwareRequest();
+    let r;
+    let hwError = null;
+    try {
+      r = engine.estimate({ ...request(s), ...hwReq });
+    } catch (e) {
+      if (!(e instanceof EstimateError) || !isHardwareField(e.field)) throw e;
+      hwError = e;
+      r = engine.estimate(request(s));
+    }
+    if (hwError) {
+      showHardwareError(hwError);
+      setCostHardware({ error: hwError });
+    } else {
+      renderHardware(r, unit);
+      setCostHardware(r.plan ? { plan: r.plan, speed: r.speed } : null);
+    }
     resultEl.innerHTML = resultHtml(r, unit, resultEl.querySelector('details')?.open);
     resultEl.classList.remove('stale');
     statusEl.textContent = '';
@@ -122,8 +145,17 @@ function update() {
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
     showError(e, s);
+    staleHardware();
+    setCostHardware({ error: e });
   }
-  const q = queryFromState(s, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '' });
+  writeUrl(s);
+}
+
+/** The settings of every section in the address bar, only those that differ from the defaults. */
+function writeUrl(s = readForm()) {
+  const all = { ...s, ...readHardware(), ...readCost() };
+  const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
+    ...costDefaults(all) }, ALL_PARAMS);
   if (q !== lastQuery) {
     lastQuery = q;
     history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
@@ -164,8 +196,13 @@ async function start() {
   }
   $('version').textContent = engine.version;
   defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
-  applyState(stateFromQuery(location.search, defaults));
+  const state = stateFromQuery(location.search, { ...defaults, ...hardwareDefaults(), ...costDefaults() }, ALL_PARAMS);
+  applyState(state);
+  applyHardware(state);
+  applyCost(state);
+  initHardware(update);
   update();
+  initCost({ onChange: () => writeUrl() });
 
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));

@@ -1,8 +1,14 @@
-// The one module that touches the WebAssembly module: it loads it, maps the core's errors into
-// EstimateError, and hands out parsed JSON. On the page, the glue (vramcalc.js, a classic script
-// defining createVramcalcModule) is loaded by a <script> tag in index.html; it fetches
-// vramcalc.wasm from its own directory. The embeddable widget passes its own factory (the same
-// glue wrapped as a module, so no global is read or written) and where to fetch the wasm from.
+// The one module that touches the WebAssembly modules: it loads them, maps the core's errors into
+// EstimateError, and hands out parsed JSON. There are two modules (wasm/CMakeLists.txt):
+//
+// - the calculator (vramcalc.js + vramcalc.wasm: estimate, placement, speed, catalog), which the
+//   first result needs. On the page its glue, a classic script defining createVramcalcModule, is
+//   loaded by a <script> tag in index.html and fetches vramcalc.wasm from its own directory.
+// - the extras (vramcalc-extras.js + .wasm: cost calculators, GGUF header reader), loaded only
+//   when first needed, by loadExtras(): it adds the glue's <script> itself.
+//
+// The embeddable widget passes its own factory (the same glue wrapped as a module, so no global is
+// read or written) and where to fetch the wasm from. Neither path uses a global `Module`.
 
 export class EstimateError extends Error {
   /** @param {{code: string, field?: string, message: string}} e */
@@ -14,36 +20,92 @@ export class EstimateError extends Error {
   }
 }
 
+/** Starts an Emscripten factory; a missing factory or a failed start becomes a load_failed error. */
+async function start(create, moduleArgs, what) {
+  if (typeof create !== 'function') {
+    throw new EstimateError({ code: 'load_failed', message: `The ${what} did not load.` });
+  }
+  try {
+    return await create({ printErr: () => {}, ...moduleArgs });
+  } catch (e) {
+    throw new EstimateError({ code: 'load_failed', message: `The ${what} did not start: ${e?.message ?? e}` });
+  }
+}
+
+/** m[fn](arg) -> parsed JSON; {error} from the core and exceptions become EstimateError. */
+function caller(m, what) {
+  return (fn, arg) => {
+    let text;
+    try {
+      text = arg === undefined ? m[fn]() : m[fn](arg);
+    } catch (e) {
+      throw new EstimateError({ code: 'internal', message: `The ${what} failed: ${e?.message ?? e}` });
+    }
+    const out = JSON.parse(text);
+    if (out && out.error) throw new EstimateError(out.error);
+    return out;
+  };
+}
+
 /**
  * Resolves to { estimate(request) -> result, catalog, version }; rejects with EstimateError.
  * @param {{create?: Function, moduleArgs?: object}} [options] the Emscripten factory (default: the
  *   page's global createVramcalcModule) and extra settings for it (locateFile, instantiateWasm).
  */
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
-  if (typeof create !== 'function') {
-    throw new EstimateError({ code: 'load_failed', message: 'The calculator module did not load.' });
-  }
-  let m;
-  try {
-    m = await create({ printErr: () => {}, ...moduleArgs });
-  } catch (e) {
-    throw new EstimateError({ code: 'load_failed', message: `The calculator module did not start: ${e?.message ?? e}` });
-  }
-  const call = (fn, arg) => {
-    let text;
-    try {
-      text = arg === undefined ? m[fn]() : m[fn](arg);
-    } catch (e) {
-      throw new EstimateError({ code: 'internal', message: `The calculator failed: ${e?.message ?? e}` });
-    }
-    const out = JSON.parse(text);
-    if (out && out.error) throw new EstimateError(out.error);
-    return out;
-  };
+  const m = await start(create, moduleArgs, 'calculator module');
+  const call = caller(m, 'calculator');
   return {
     catalog: call('catalog'),
     version: m.version(),
     /** @param {object} request the core's request object; numbers may be strings as typed */
     estimate: (request) => call('estimate', JSON.stringify(request)),
   };
+}
+
+/** Adds a classic <script> once and resolves when it has run. */
+function addScript(src) {
+  return new Promise((resolve, reject) => {
+    const el = document.createElement('script');
+    el.src = src;
+    el.async = true;
+    el.onload = () => resolve();
+    el.onerror = () => {
+      el.remove();
+      reject(new EstimateError({ code: 'load_failed', message: 'The cost calculator module did not load.' }));
+    };
+    document.head.append(el);
+  });
+}
+
+let extrasPromise = null;
+
+/**
+ * The extras module, loaded on first call (later calls share the same promise; a failed load is
+ * retried on the next call). Resolves to { cost(request) -> result, inspectGguf(bytes) -> result,
+ * version }; rejects with EstimateError.
+ * @param {{create?: Function, moduleArgs?: object, src?: string}} [options] a factory to use
+ *   instead of the page's glue script (src, default vramcalc-extras.js next to the page).
+ */
+export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js' } = {}) {
+  extrasPromise ??= (async () => {
+    let factory = create ?? globalThis.createVramcalcExtras;
+    if (typeof factory !== 'function') {
+      await addScript(src);
+      factory = globalThis.createVramcalcExtras;
+    }
+    const m = await start(factory, moduleArgs, 'cost calculator module');
+    const call = caller(m, 'cost calculator');
+    return {
+      version: m.version(),
+      /** @param {object} request {kind: api|volumes|route|monitor, ...}; numbers may be strings */
+      cost: (request) => call('cost', JSON.stringify(request)),
+      /** @param {Uint8Array} bytes the first bytes of a .gguf file */
+      inspectGguf: (bytes) => call('inspectGguf', bytes),
+    };
+  })();
+  extrasPromise.catch(() => {
+    extrasPromise = null;
+  });
+  return extrasPromise;
 }

@@ -34,3 +34,28 @@ export function fmtParams(n) {
 
 export const esc = (s) =>
   String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** US dollars: "$34,456" from $1,000, "$65.85" from $0.10, two significant digits below ("$0.0022"). */
+export function fmtUsd(usd) {
+  if (typeof usd !== 'number' || !Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0';
+  if (usd >= 1000) return `$${fixed(usd, 0)}`;
+  if (usd >= 0.1) return `$${fixed(usd, 2)}`;
+  return `$${Number(usd.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 })}`;
+}
+
+/** Rates and other figures with up to `digits` decimals: "503.1", "80,802", "0.75". */
+export function fmtNum(n, digits = 1) {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
+  const d = Math.abs(n) >= 1000 ? 0 : digits;
+  return n.toLocaleString('en-US', { maximumFractionDigits: d });
+}
+
+/** Large counts the short way: "1M", "2.5B", "300K"; below a thousand as they are. */
+export function fmtShort(n) {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
+  for (const [div, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']]) {
+    if (Math.abs(n) >= div) return `${(n / div).toLocaleString('en-US', { maximumFractionDigits: 1 })}${suffix}`;
+  }
+  return n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}

@@ -1,6 +1,6 @@
 // The calculator's settings <-> the query string: readable names, only values that differ from
 // the defaults, so a shared link is short and says what was changed.
-const PARAMS = [
+export const PARAMS = [
   ['model', 'model'],
   ['quant', 'quant'],
   ['context', 'ctx'],
@@ -12,18 +12,21 @@ const PARAMS = [
   ['config_text', 'config'],
 ];
 
-/** Settings from a query string, defaults filled in. Values stay as typed: the core judges them. */
-export function stateFromQuery(search, defaults) {
+/**
+ * Settings from a query string, defaults filled in. Values stay as typed: the core judges them.
+ * `params` lists [state key, query name] pairs: the calculator's, plus those of other sections.
+ */
+export function stateFromQuery(search, defaults, params = PARAMS) {
   const q = new URLSearchParams(search);
   const s = { ...defaults };
-  for (const [key, name] of PARAMS) if (q.has(name)) s[key] = q.get(name);
+  for (const [key, name] of params) if (q.has(name)) s[key] = q.get(name);
   return s;
 }
 
 /** "?model=deepseek-r1&ctx=32768", or "" when everything is at its default. */
-export function queryFromState(s, defaults) {
+export function queryFromState(s, defaults, params = PARAMS) {
   const q = new URLSearchParams();
-  for (const [key, name] of PARAMS) {
+  for (const [key, name] of params) {
     const v = s[key] ?? '';
     if (v !== '' && String(v) !== String(defaults[key] ?? '')) q.set(name, v);
   }

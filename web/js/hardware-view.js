@@ -1,0 +1,180 @@
+// HTML for the hardware section, from the core's `plan` and `speed` objects (an estimate asked
+// with gpu / custom_gpu). Pure string functions, like views.js: the verdict, the fewest devices
+// that fit and why, RAM, the per-device breakdown and the speeds all come from the core; this
+// file only words and formats them.
+import { esc, fmtBoth, fmtBytes, fmtInt, fmtNum } from './format.js';
+
+/** Device classes in the order the picker shows them, with their group labels. */
+export const DEVICE_CLASSES = [
+  ['consumer', 'Consumer GPUs'],
+  ['workstation', 'Workstation GPUs'],
+  ['datacenter', 'Datacenter GPUs'],
+  ['apple', 'Apple unified memory'],
+  ['cpu', 'CPU only (system RAM)'],
+];
+
+const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}</span>`;
+const tps = (v) => (v == null ? 'not estimated' : `${fmtNum(v, v < 100 ? 1 : 0)} tokens/s`);
+
+/** The picker's <option>s grouped by class, plus the custom device. */
+export function deviceOptions(devices, selected = '') {
+  const opt = (value, label) => `<option value="${esc(value)}"${value === selected ? ' selected' : ''}>${esc(label)}</option>`;
+  const groups = DEVICE_CLASSES.map(([cls, label]) => {
+    const items = devices.filter((d) => d.class === cls).map((d) =>
+      opt(d.id, d.memory_gb == null ? d.name : `${d.name} · ${fmtNum(d.memory_gb)} GB`));
+    return items.length ? `<optgroup label="${esc(label)}">${items.join('')}</optgroup>` : '';
+  });
+  return [opt('', 'None: memory only'), ...groups,
+    `<optgroup label="Other">${opt('custom', 'Custom device: enter its memory and bandwidth')}</optgroup>`].join('\n');
+}
+
+/** What to show before a device is chosen. */
+export function hardwarePrompt() {
+  return '<p class="verdict none" id="hw-verdict">Choose a device to see whether the model fits on it, ' +
+    'how it is split across several, what goes to system RAM, and how fast it can generate.</p>';
+}
+
+function verdict(plan, unit) {
+  const on = `${fmtInt(plan.count)} × ${esc(plan.device.name)}`;
+  const layout = plan.layout?.description ? ` (${esc(plan.layout.description)})` : '';
+  if (plan.device.class === 'cpu') {
+    const host = plan.host;
+    if (host.fits === true) {
+      return `<p class="verdict ok" id="hw-verdict" data-fits="true"><strong>Fits in RAM.</strong> ${on}${layout} ` +
+        `runs the model from system RAM with ${b(host.headroom_bytes, unit)} to spare.</p>`;
+    }
+    if (host.fits === false) {
+      return `<p class="verdict bad" id="hw-verdict" data-fits="false"><strong>Does not fit in RAM:</strong> ` +
+        `short by ${b(-host.headroom_bytes, unit)}.</p>`;
+    }
+    return `<p class="verdict none" id="hw-verdict" data-fits="unknown"><strong>Runs from system RAM.</strong> ` +
+      `It needs ${b(plan.ram_needed_bytes, unit)}; enter your RAM size to check it fits.</p>`;
+  }
+  if (plan.fits) {
+    return `<p class="verdict ok" id="hw-verdict" data-fits="true"><strong>Fits</strong> on ${on}${layout}, ` +
+      `with <span id="hw-headroom" data-bytes="${plan.headroom_bytes}">${fmtBytes(plan.headroom_bytes, unit)}</span> ` +
+      'to spare on the fullest device.</p>';
+  }
+  return `<p class="verdict bad" id="hw-verdict" data-fits="false"><strong>Does not fit</strong> on ${on}${layout}: ` +
+    `short by <span id="hw-shortfall" data-bytes="${plan.shortfall_bytes}">${fmtBytes(plan.shortfall_bytes, unit)}</span> ` +
+    'on the fullest device.</p>';
+}
+
+function minimum(plan) {
+  if (plan.minimum) {
+    const m = plan.minimum;
+    return `<span id="hw-minimum" data-count="${m.count}">${fmtInt(m.count)} × ${esc(plan.device.name)}` +
+      `${m.description ? ` (${esc(m.description)})` : ''}</span>`;
+  }
+  return '<span id="hw-minimum" data-count="">none: see the reason</span>';
+}
+
+function ram(plan, unit) {
+  if (!plan.ram_needed_bytes) return 'none: everything is on the device' + (plan.count === 1 ? '' : 's');
+  const needed = `<span id="hw-ram" data-bytes="${plan.ram_needed_bytes}">${fmtBoth(plan.ram_needed_bytes, unit)}</span>`;
+  if (plan.ram_bytes == null) return `${needed}; enter your RAM size to check it`;
+  const h = plan.host;
+  return h.fits === false
+    ? `${needed}: short by ${b(-h.headroom_bytes, unit)} of the ${b(plan.ram_bytes, unit)} given`
+    : `${needed}, of ${b(plan.ram_bytes, unit)} (${b(h.headroom_bytes, unit)} to spare)`;
+}
+
+/** Identical devices side by side (tensor-parallel ranks) become one row. */
+function groupDevices(devices) {
+  const groups = [];
+  for (const d of devices) {
+    const { label, ...rest } = d;
+    const key = JSON.stringify(rest);
+    const last = groups[groups.length - 1];
+    if (last && last.key === key) last.labels.push(label);
+    else groups.push({ key, labels: [label], d });
+  }
+  return groups;
+}
+
+function bufferLines(d, unit) {
+  const parts = [
+    ['compute', d.compute_buffer_bytes],
+    ['CUDA graphs', d.cuda_graph_bytes],
+    ['output', d.output_buffer_bytes],
+    ['runtime', d.runtime_reserved_bytes],
+  ].filter(([, v]) => v > 0);
+  return parts.length ? parts.map(([name, v]) => `${name} ${b(v, unit)}`).join('<br>') : '—';
+}
+
+function deviceRow(labels, d, unit, isHost = false) {
+  const name = labels.length > 1
+    ? `${esc(labels[0])} to ${esc(labels[labels.length - 1])}<small>${labels.length} devices, each</small>`
+    : esc(labels[0]);
+  const layers = d.layer_first == null
+    ? (d.expert_layers ? `experts of ${fmtInt(d.expert_layers)} layers` : (d.input_layer ? 'input embedding' : '—'))
+    : `${fmtInt(d.layer_first)}–${fmtInt(d.layer_last)}` + (d.expert_layers && !isHost ? `<small>experts of ${fmtInt(d.expert_layers)}</small>` : '');
+  const replicated = d.weights_replicated_bytes > 0 ? `<small>${fmtBytes(d.weights_replicated_bytes, unit)} replicated</small>` : '';
+  const duplicated = d.weights_duplicated_bytes > 0 ? `<small>${fmtBytes(d.weights_duplicated_bytes, unit)} duplicated</small>` : '';
+  const kv = d.kv_cache_bytes > 0 ? `${b(d.kv_cache_bytes, unit)}${d.kv_replicated ? '<small>whole, on each</small>' : ''}` : '—';
+  const usable = d.budget_bytes == null ? '' : `<small>of ${fmtBytes(d.budget_bytes, unit)} usable</small>`;
+  const room = d.headroom_bytes == null
+    ? ''
+    : d.headroom_bytes >= 0 ? `<small>${fmtBytes(d.headroom_bytes, unit)} free</small>`
+      : `<small class="short">short by ${fmtBytes(-d.headroom_bytes, unit)}</small>`;
+  return `<tr${d.fits === false ? ' class="over"' : ''}><th scope="row">${name}</th>` +
+    `<td data-label="Layers">${layers}</td>` +
+    `<td data-label="Weights">${b(d.weights_bytes, unit)}${replicated}${duplicated}</td>` +
+    `<td data-label="KV cache">${kv}</td>` +
+    `<td data-label="Buffers">${bufferLines(d, unit)}</td>` +
+    `<td data-label="Total">${b(d.total_bytes, unit)}${usable}${room}</td></tr>`;
+}
+
+function deviceTable(plan, unit) {
+  const rows = groupDevices(plan.devices).map((g) => deviceRow(g.labels, g.d, unit));
+  if (plan.host && plan.host.total_bytes > 0) rows.push(deviceRow([plan.host.label], plan.host, unit, true));
+  return '<div class="scroll devices" tabindex="0" role="region" aria-label="Table: memory on each device">' +
+    '<table class="data" id="hw-devices"><caption>On each device</caption><thead><tr>' +
+    '<th scope="col">Device</th><th scope="col">Layers</th><th scope="col">Weights</th><th scope="col">KV cache</th>' +
+    '<th scope="col">Buffers</th><th scope="col">Total</th>' +
+    `</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+const list = (items) => (items?.length ? `<ul>${items.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : '<p>—</p>');
+
+function speedBlock(speed, sequences) {
+  const seq = sequences === 1 ? 'one sequence' : `each of ${fmtInt(sequences)} sequences`;
+  return '<h3 class="sub">Speed <span class="tag">upper-bound estimates</span></h3>' +
+    '<table class="parts speed" id="hw-speed"><thead><tr><th scope="col">Phase</th>' +
+    '<th scope="col">Upper bound</th><th scope="col">Expected</th></tr></thead><tbody>' +
+    `<tr><th scope="row">Decode, ${seq}</th><td data-tps="${speed.decode_tokens_per_s_per_sequence}">${tps(speed.decode_tokens_per_s_per_sequence)}</td>` +
+    `<td>${tps(speed.decode_expected_tokens_per_s_per_sequence)}</td></tr>` +
+    `<tr><th scope="row">Decode, all sequences</th><td data-tps="${speed.decode_tokens_per_s_aggregate}">${tps(speed.decode_tokens_per_s_aggregate)}</td>` +
+    `<td id="hw-decode-expected" data-tps="${speed.decode_expected_tokens_per_s_aggregate}">${tps(speed.decode_expected_tokens_per_s_aggregate)}</td></tr>` +
+    `<tr><th scope="row">Prefill (prompt)</th><td id="hw-prefill" data-tps="${speed.prefill_tokens_per_s ?? ''}">${tps(speed.prefill_tokens_per_s)}</td><td>—</td></tr>` +
+    '</tbody></table>' +
+    `<p class="hint">${speed.compute_bound ? 'Decode is limited by compute here.' : 'Decode is limited by memory bandwidth: each generated token reads the active weights and the KV cache.'} ` +
+    'Real runs are slower: these bounds leave out kernel launches, synchronisation and communication.</p>' +
+    `<details class="assumptions"><summary>How the speeds are estimated (${speed.assumptions.length})</summary>${list(speed.assumptions)}</details>`;
+}
+
+/** The hardware result for one estimate that carries `plan` and `speed`. */
+export function hardwareHtml(r, unit) {
+  const plan = r.plan;
+  if (!plan) return hardwarePrompt();
+  return verdict(plan, unit) +
+    '<dl class="facts">' +
+    `<div><dt>Fewest devices that fit</dt><dd>${minimum(plan)}</dd></div>` +
+    `<div><dt>System RAM needed</dt><dd>${ram(plan, unit)}</dd></div>` +
+    `<div><dt>Offload</dt><dd>${offloadText(plan.offload)}</dd></div>` +
+    '</dl>' +
+    `<p class="reason" id="hw-reason">${esc(plan.minimum_reason)}</p>` +
+    (plan.notes?.length ? `<div class="notes">${list(plan.notes)}</div>` : '') +
+    (plan.devices.length || plan.host?.total_bytes ? deviceTable(plan, unit) : '') +
+    '<div class="split-rep">' +
+    `<div><h3 class="sub">Split across devices</h3>${list(plan.split)}</div>` +
+    `<div><h3 class="sub">Replicated on each device</h3>${list(plan.replicated)}</div>` +
+    '</div>' +
+    (r.speed ? speedBlock(r.speed, r.sequences) : '');
+}
+
+function offloadText(o) {
+  if (!o || o.mode === 'none') return 'none';
+  if (o.mode === 'layers') return `layers: ${fmtInt(o.gpu_layers)} on the GPU (-ngl ${fmtInt(o.gpu_layers)}), the rest in RAM`;
+  return `MoE experts: the routed experts of the first ${fmtInt(o.cpu_moe_layers)} layers in RAM (--n-cpu-moe ${fmtInt(o.cpu_moe_layers)})`;
+}
