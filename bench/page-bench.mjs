@@ -11,7 +11,8 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
-const b = await openBrowser();
+// No service worker: after the first load it would answer from its cache, and no load would be cold.
+const b = await openBrowser({ serviceWorkers: 'block' });
 try {
   // Bytes: every response up to the first result, as served and as gzip would send it.
   const page = await b.context.newPage();

@@ -22,14 +22,19 @@ function chromiumPath() {
   return found;
 }
 
-/** A persistent Chromium context with a fresh profile (deleted by close()), and no server. */
-export async function launchChromium() {
+/**
+ * A persistent Chromium context with a fresh profile (deleted by close()), and no server.
+ * @param {{serviceWorkers?: 'allow'|'block'}} [options] 'block' keeps the page's service worker
+ *   out, for measurements that must hit the network every time.
+ */
+export async function launchChromium({ serviceWorkers = 'allow' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'vramcalc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
+    serviceWorkers,
   });
   return {
     context,
@@ -41,10 +46,10 @@ export async function launchChromium() {
 }
 
 /** Starts the server and a persistent Chromium context with a fresh profile. */
-export async function openBrowser() {
+export async function openBrowser(options = {}) {
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run scripts/build first');
   const server = await startServer({ root: dist, port: 0 });
-  const browser = await launchChromium();
+  const browser = await launchChromium(options);
   return {
     server,
     context: browser.context,

@@ -182,6 +182,22 @@ describe('the embeddable widget', () => {
     await page.close();
   });
 
+  test('passes axe-core inside its shadow root, light and dark, full and compact', async () => {
+    const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    const { page } = await openHost('plain.html', `<!doctype html><html lang="en"><meta charset="utf-8"><title>A post</title>
+<script type="module" src="${calc}widget/vram-calculator.js"></script>
+<main><h1>A post</h1>
+<vram-calculator id="l" model="deepseek-r1"></vram-calculator>
+<vram-calculator id="d" theme="dark" compact></vram-calculator></main></html>`);
+    await widgetTotal(page, 'l');
+    await widgetTotal(page, 'd');
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => globalThis.axe.run({ include: [['#l'], ['#d']] }, { resultTypes: ['violations'] }));
+    const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(summary, [], summary.join('\n'));
+    await page.close();
+  });
+
   test('without its script, the element shows its fallback link with the same settings', async () => {
     const page = await b.context.newPage();
     await page.route('**/widget/vram-calculator.js', (route) => route.abort());
