@@ -14,7 +14,11 @@ export const DEVICE_CLASSES = [
 ];
 
 const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}</span>`;
-const tps = (v) => (v == null ? 'not estimated' : `${fmtNum(v, v < 100 ? 1 : 0)} tokens/s`);
+const tps = (v) => {
+  if (v == null) return 'not estimated';
+  const digits = v < 100 ? 1 : 0;
+  return `${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} tokens/s`;
+};
 
 /** The picker's <option>s grouped by class, plus the custom device. */
 export function deviceOptions(devices, selected = '') {
@@ -159,7 +163,7 @@ export function hardwareHtml(r, unit) {
   if (!plan) return hardwarePrompt();
   return verdict(plan, unit) +
     '<dl class="facts">' +
-    `<div><dt>Fewest devices that fit</dt><dd>${minimum(plan)}</dd></div>` +
+    `<div><dt>Fewest devices that hold the whole model</dt><dd>${minimum(plan)}</dd></div>` +
     `<div><dt>System RAM needed</dt><dd>${ram(plan, unit)}</dd></div>` +
     `<div><dt>Offload</dt><dd>${offloadText(plan.offload)}</dd></div>` +
     '</dl>' +
