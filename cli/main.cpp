@@ -292,14 +292,16 @@ int main(int argc, char** argv) {
   if (!req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
     return fail("model", "give --model ID, --config FILE or --gguf FILE (see --help)", as_json);
   }
-  const json result = vramcalc::estimate_json_value(req);
+  // The same text the WebAssembly module returns; parsed only for the readable table.
+  const std::string text = vramcalc::estimate_json(req.dump());
+  const json result = json::parse(text);
   if (result.contains("error")) {
     const json& e = result["error"];
-    if (as_json) std::cout << result.dump() << "\n";
+    if (as_json) std::cout << text << "\n";
     std::cerr << "vramcalc: " << e["message"].get<std::string>() << "\n";
     return 2;
   }
-  if (as_json) std::cout << result.dump() << "\n";
+  if (as_json) std::cout << text << "\n";
   else print_table(result);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "errors.hpp"
 #include "hardware.hpp"
+#include "json_writer.hpp"
 #include "planner.hpp"
 
 namespace vramcalc {
@@ -231,9 +232,10 @@ namespace {
 
 // The estimate, with the hardware planner (plan, speed, suggested_gpu) or without it: the
 // WebAssembly module that draws the first result leaves the planner out to stay small, and
-// refuses the hardware fields with a message instead.
+// refuses the hardware fields with a message instead. Either way the estimate's own fields come
+// from one writer, so both modules and the CLI print the same text.
 template <bool kWithHardware>
-json estimate_value(const json& request) {
+std::string estimate_value_text(const json& request) {
   try {
     const EstimateRequest r = request_from_json(request);
     if constexpr (!kWithHardware) {
@@ -243,32 +245,38 @@ json estimate_value(const json& request) {
           throw InputError("needs_planner", f, std::string(f) + " needs the hardware planner, which this module leaves out");
         }
       }
-      return to_json(estimate(r));
+      return to_json_text(estimate(r));
     } else {
       const std::optional<PlanRequest> pr = plan_request_from_json(request);
       const Estimate e = estimate(r);
-      json j = to_json(e);
+      std::string text = to_json_text(e);
+      json extra = json::object();
       if (pr) {
         const Plan p = plan(e, *pr);
-        j["plan"] = to_json(p);
-        j["speed"] = to_json(p.speed);
+        extra["plan"] = to_json(p);
+        extra["speed"] = to_json(p.speed);
       }
       if (present(request, "suggest_gpu")) {
         const json& sg = request["suggest_gpu"];
         if (sg.is_string()) {
-          j["suggested_gpu"] = to_json(suggest_gpu(e, sg.get<std::string>()));
+          extra["suggested_gpu"] = to_json(suggest_gpu(e, sg.get<std::string>()));
         } else if (sg.is_boolean()) {
-          if (sg.get<bool>()) j["suggested_gpu"] = to_json(suggest_gpu(e));
+          if (sg.get<bool>()) extra["suggested_gpu"] = to_json(suggest_gpu(e));
         } else {
           throw InputError("invalid_suggest_gpu", "suggest_gpu", "suggest_gpu must be true or a datacenter device id");
         }
       }
-      return j;
+      // Append the planner's objects to the estimate object.
+      for (const auto& [k, v] : extra.items()) {
+        text.pop_back();
+        text += ",\"" + k + "\":" + v.dump() + "}";
+      }
+      return text;
     }
   } catch (const InputError& e) {
-    return error_json(e.code(), e.field(), e.what());
+    return error_json(e.code(), e.field(), e.what()).dump();
   } catch (const std::exception& e) {
-    return error_json("internal", "", std::string("internal error: ") + e.what());
+    return error_json("internal", "", std::string("internal error: ") + e.what()).dump();
   }
 }
 
@@ -276,54 +284,73 @@ template <bool kWithHardware>
 std::string estimate_text(const std::string& request_text) {
   const json req = json::parse(request_text, nullptr, false);
   if (req.is_discarded()) return error_json("invalid_request", "request", "the request is not valid JSON").dump();
-  return estimate_value<kWithHardware>(req).dump();
+  return estimate_value_text<kWithHardware>(req);
 }
 
 }  // namespace
 
-json estimate_json_value(const json& request) { return estimate_value<true>(request); }
+json estimate_json_value(const json& request) { return json::parse(estimate_value_text<true>(request)); }
 std::string estimate_json(const std::string& request_text) { return estimate_text<true>(request_text); }
 std::string estimate_json_without_hardware(const std::string& request_text) { return estimate_text<false>(request_text); }
 
-json catalog_json() {
+std::string catalog_json_text() {
   const Catalog& c = catalog();
-  json models = json::array();
+  JsonWriter w;
+  w.begin_object();
+  w.key("models").begin_array();
   for (const CatalogModel& m : c.models) {
-    const ParamCounts& p = m.params;
-    models.push_back({{"id", m.arch.id}, {"name", m.arch.name}, {"family", m.arch.family}, {"arch", m.arch.arch},
-                      {"hf_repo", m.hf_repo}, {"params_official", m.params_official},
-                      {"params_active_official", m.params_active_official}, {"base_model", m.base_model},
-                      {"context_max", m.arch.n_ctx_max}, {"attention", attention_kind_name(m.arch.attention)},
-                      {"moe", m.arch.is_moe()}, {"params_total", p.total}, {"params_active", p.active}});
+    w.begin_object();
+    w.field("id", m.arch.id).field("name", m.arch.name).field("family", m.arch.family).field("arch", m.arch.arch);
+    w.field("hf_repo", m.hf_repo).field("params_official", m.params_official);
+    w.field("params_active_official", m.params_active_official).field("base_model", m.base_model);
+    w.field("context_max", m.arch.n_ctx_max).field("attention", attention_kind_name(m.arch.attention));
+    w.field("moe", m.arch.is_moe()).field("params_total", m.params.total).field("params_active", m.params.active);
+    w.end_object();
   }
-  json quants = json::array();
+  w.end_array();
+  w.key("quants").begin_array();
   for (const QuantFormat& q : c.quants) {
-    quants.push_back({{"name", q.name}, {"kind", q.gguf ? "gguf" : "gpu"}, {"nominal_bits", q.nominal_bits},
-                      {"description", q.description}});
+    w.begin_object().field("name", q.name).field("kind", q.gguf ? "gguf" : "gpu").field("nominal_bits", q.nominal_bits);
+    w.field("description", q.description).end_object();
   }
-  json runtimes = json::array();
+  w.end_array();
+  w.key("runtimes").begin_array();
   for (const RuntimeProfile& r : c.runtimes) {
-    runtimes.push_back({{"id", r.id}, {"name", r.name}, {"engine", r.engine}, {"describes", r.describes},
-                        {"kv_types", r.kv_types}, {"kv_type_default", r.kv_type_default},
-                        {"flash_attn_default", r.flash_attn_default}, {"ubatch_default", r.ubatch_default}});
+    w.begin_object().field("id", r.id).field("name", r.name).field("engine", r.engine).field("describes", r.describes);
+    w.key("kv_types").begin_array();
+    for (const std::string& k : r.kv_types) w.value(k);
+    w.end_array();
+    w.field("kv_type_default", r.kv_type_default).field("flash_attn_default", r.flash_attn_default);
+    w.field("ubatch_default", r.ubatch_default).end_object();
   }
-  json devices = json::array();
+  w.end_array();
+  auto positive_or_null = [&](const char* k, double v) {
+    w.key(k);
+    if (v > 0) w.value(v);
+    else w.null();
+  };
+  w.key("devices").begin_array();
   for (const Device& g : hardware().devices) {
-    devices.push_back({{"id", g.id}, {"name", g.name}, {"vendor", g.vendor}, {"class", g.device_class},
-                       {"memory_gb", g.is_cpu() ? json(nullptr) : json(g.memory_gb)},
-                       {"memory_bytes", g.is_cpu() ? json(nullptr) : json(g.memory_bytes)},
-                       {"usable_bytes", g.is_cpu() ? json(nullptr) : json(g.usable_bytes)},
-                       {"bandwidth_gb_per_s", g.bandwidth_gb_per_s},
-                       {"fp16_tflops", g.fp16_tflops > 0 ? json(g.fp16_tflops) : json(nullptr)},
-                       {"fp8_tflops", g.fp8_tflops > 0 ? json(g.fp8_tflops) : json(nullptr)}});
+    w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class);
+    if (g.is_cpu()) {
+      w.key("memory_gb").null().key("memory_bytes").null().key("usable_bytes").null();
+    } else {
+      w.field("memory_gb", g.memory_gb).field("memory_bytes", g.memory_bytes).field("usable_bytes", g.usable_bytes);
+    }
+    w.field("bandwidth_gb_per_s", g.bandwidth_gb_per_s);
+    positive_or_null("fp16_tflops", g.fp16_tflops);
+    positive_or_null("fp8_tflops", g.fp8_tflops);
+    w.end_object();
   }
+  w.end_array();
   const EstimateRequest d;
-  return {{"models", models}, {"quants", quants}, {"runtimes", runtimes}, {"devices", devices},
-          {"defaults", {{"model", d.model}, {"quant", d.quant}, {"context", d.context}, {"sequences", d.sequences},
-                        {"runtime", d.runtime}}},
-          {"limits", {{"context_max", kMaxContext}, {"sequences_max", kMaxSequences}}}};
+  w.key("defaults").begin_object().field("model", d.model).field("quant", d.quant).field("context", d.context);
+  w.field("sequences", d.sequences).field("runtime", d.runtime).end_object();
+  w.key("limits").begin_object().field("context_max", kMaxContext).field("sequences_max", kMaxSequences).end_object();
+  w.end_object();
+  return w.take();
 }
 
-std::string catalog_json_text() { return catalog_json().dump(); }
+json catalog_json() { return json::parse(catalog_json_text()); }
 
 }  // namespace vramcalc

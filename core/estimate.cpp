@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "json_writer.hpp"
 
 namespace vramcalc {
 
@@ -258,103 +259,104 @@ std::vector<std::string> warnings(const Estimate& e) {
   return out;
 }
 
-json to_json(const Estimate& e) {
+std::string to_json_text(const Estimate& e) {
   const ModelArch& a = *e.arch;
   const RuntimeProfile& rt = *e.runtime;
-  json j;
-  json model = {
-      {"id", a.id}, {"name", a.name}, {"family", a.family}, {"arch", a.arch},
-      {"attention", attention_kind_name(a.attention)}, {"moe", a.is_moe()},
-      {"n_layer", a.n_layer}, {"n_embd", a.n_embd}, {"n_head", a.n_head}, {"n_head_kv", a.n_head_kv},
-      {"n_vocab", a.n_vocab}, {"context_max", a.n_ctx_max}};
+  JsonWriter w;
+  w.begin_object();
+  w.key("model").begin_object();
+  w.field("id", a.id).field("name", a.name).field("family", a.family).field("arch", a.arch);
+  w.field("attention", attention_kind_name(a.attention)).field("moe", a.is_moe());
+  w.field("n_layer", a.n_layer).field("n_embd", a.n_embd).field("n_head", a.n_head).field("n_head_kv", a.n_head_kv);
+  w.field("n_vocab", a.n_vocab).field("context_max", a.n_ctx_max);
   if (e.catalog_model) {
-    model["hf_repo"] = e.catalog_model->hf_repo;
-    model["params_official"] = e.catalog_model->params_official;
-    model["params_active_official"] = e.catalog_model->params_active_official;
-    if (!e.catalog_model->base_model.empty()) model["base_model"] = e.catalog_model->base_model;
+    w.field("hf_repo", e.catalog_model->hf_repo);
+    w.field("params_official", e.catalog_model->params_official);
+    w.field("params_active_official", e.catalog_model->params_active_official);
+    if (!e.catalog_model->base_model.empty()) w.field("base_model", e.catalog_model->base_model);
   }
   if (a.is_moe()) {
-    model["n_expert"] = a.n_expert;
-    model["n_expert_used"] = a.n_expert_used;
-    model["n_expert_shared"] = a.n_expert_shared;
+    w.field("n_expert", a.n_expert).field("n_expert_used", a.n_expert_used).field("n_expert_shared", a.n_expert_shared);
   }
-  j["model"] = model;
-  j["quant"] = {{"name", e.gguf_file && e.quant->nominal_bits > 0 ? "GGUF file (" + e.quant->name + ")" : e.quant->name}, {"kind", e.quant->gguf ? "gguf" : "gpu"},
-                {"nominal_bits", e.quant->nominal_bits}, {"description", e.quant->description}};
-  j["runtime"] = {{"id", rt.id}, {"name", rt.name}};
-  j["context"] = e.context;
-  j["sequences"] = e.sequences;
-  j["kv_type"] = e.kv_type->name;
-  j["flash_attn"] = e.flash_attn;
-  j["ubatch"] = e.ubatch;
-  j["imatrix"] = e.imatrix;
+  w.end_object();
+  w.key("quant").begin_object();
+  w.field("name", e.gguf_file && e.quant->nominal_bits > 0 ? "GGUF file (" + e.quant->name + ")" : e.quant->name);
+  w.field("kind", e.quant->gguf ? "gguf" : "gpu").field("nominal_bits", e.quant->nominal_bits);
+  w.field("description", e.quant->description);
+  w.end_object();
+  w.key("runtime").begin_object().field("id", rt.id).field("name", rt.name).end_object();
+  w.field("context", e.context).field("sequences", e.sequences).field("kv_type", e.kv_type->name);
+  w.field("flash_attn", e.flash_attn).field("ubatch", e.ubatch).field("imatrix", e.imatrix);
 
-  j["params_total"] = e.params.total;
-  j["params_active"] = e.params.active;
-  j["params_mtp"] = e.params_mtp;
-  j["weights_bytes"] = e.weights.bytes;
-  j["bits_per_weight"] = e.params.total ? std::round(double(e.weights.bytes) * 8.0 / double(e.params.total) * 1000.0) / 1000.0 : 0.0;
-  j["file_bytes"] = e.quant->gguf ? json(e.file_bytes) : json(nullptr);
-  j["naive_weights_bytes"] = e.naive_weights_bytes;
-  j["kv_bytes_per_token"] = e.kv.bytes_per_token;
-  j["kv_cache_bytes"] = e.kv.bytes;
-  j["kv_cells"] = e.kv.cells;
-  j["compute_buffer_bytes"] = e.compute_buffer_bytes;
-  j["output_buffer_bytes"] = e.output_buffer_bytes;
-  j["cuda_graph_bytes"] = e.cuda_graph_bytes;
-  j["runtime_reserved_bytes"] = e.runtime_reserved_bytes;
-  j["overhead_bytes"] = e.overhead_bytes;
-  j["total_bytes"] = e.total_bytes;
-  j["gpu_memory_needed_bytes"] = e.gpu_memory_needed_bytes;
+  w.field("params_total", e.params.total).field("params_active", e.params.active).field("params_mtp", e.params_mtp);
+  w.field("weights_bytes", e.weights.bytes);
+  w.field("bits_per_weight",
+          e.params.total ? std::round(double(e.weights.bytes) * 8.0 / double(e.params.total) * 1000.0) / 1000.0 : 0.0);
+  w.key("file_bytes");
+  if (e.quant->gguf) w.value(e.file_bytes);
+  else w.null();
+  w.field("naive_weights_bytes", e.naive_weights_bytes);
+  w.field("kv_bytes_per_token", e.kv.bytes_per_token).field("kv_cache_bytes", e.kv.bytes).field("kv_cells", e.kv.cells);
+  w.field("compute_buffer_bytes", e.compute_buffer_bytes).field("output_buffer_bytes", e.output_buffer_bytes);
+  w.field("cuda_graph_bytes", e.cuda_graph_bytes).field("runtime_reserved_bytes", e.runtime_reserved_bytes);
+  w.field("overhead_bytes", e.overhead_bytes).field("total_bytes", e.total_bytes);
+  w.field("gpu_memory_needed_bytes", e.gpu_memory_needed_bytes);
 
-  json parts = json::array();
+  w.key("weights_by_type").begin_array();
   for (const WeightPart& p : e.weights.parts()) {
-    parts.push_back({{"type", std::string(p.label)}, {"tensors", p.tensors}, {"params", p.params}, {"bytes", p.bytes}});
+    w.begin_object().field("type", p.label).field("tensors", p.tensors).field("params", p.params).field("bytes", p.bytes).end_object();
   }
-  j["weights_by_type"] = parts;
-  j["breakdown"] = json::array({
-      {{"part", "weights"}, {"label", "Weights"}, {"bytes", e.weights.bytes}},
-      {{"part", "kv_cache"}, {"label", "KV cache"}, {"bytes", e.kv.bytes}},
-      {{"part", "buffers"}, {"label", rt.is_llama_cpp() ? "Compute and output buffers" : "Activations and CUDA graphs"},
-       {"bytes", e.compute_buffer_bytes + e.output_buffer_bytes + e.cuda_graph_bytes}},
-      {{"part", "overhead"}, {"label", rt.is_llama_cpp() ? "CUDA context" : "Non-torch memory (CUDA context, NCCL)"},
-       {"bytes", e.runtime_reserved_bytes}},
-  });
+  w.end_array();
+  auto part = [&](const char* id, const char* label, uint64_t bytes) {
+    w.begin_object().field("part", id).field("label", label).field("bytes", bytes).end_object();
+  };
+  w.key("breakdown").begin_array();
+  part("weights", "Weights", e.weights.bytes);
+  part("kv_cache", "KV cache", e.kv.bytes);
+  part("buffers", rt.is_llama_cpp() ? "Compute and output buffers" : "Activations and CUDA graphs",
+       e.compute_buffer_bytes + e.output_buffer_bytes + e.cuda_graph_bytes);
+  part("overhead", rt.is_llama_cpp() ? "CUDA context" : "Non-torch memory (CUDA context, NCCL)", e.runtime_reserved_bytes);
+  w.end_array();
 
-  json as;
-  as["runtime"] = rt.describes;
-  as["weights"] = e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
-                 : e.quant->gguf
-                      ? "tensor-by-tensor types of llama-quantize's " + e.quant->name +
-                            " preset (" + (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
-                      : e.quant->description;
+  w.key("assumptions").begin_object();
+  w.field("runtime", rt.describes);
+  w.field("weights", e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
+                     : e.quant->gguf
+                         ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +
+                               (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
+                         : e.quant->description);
   if (e.params_mtp) {
-    as["mtp"] = "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +
-                " parameters) is not loaded: GGUF conversion skips it and vLLM loads it only for speculative decoding";
+    w.field("mtp", "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +
+                       " parameters) is not loaded: GGUF conversion skips it and vLLM loads it only for speculative decoding");
   }
   const KvLayerElems el = kv_layer_elems(a, rt.mla_cache);
-  as["kv_cache"] = std::to_string(el.k) + " K + " + std::to_string(el.v) + " V values per token per layer, " +
-                   e.kv_type->name + ", " + std::to_string(a.n_layer) + " layers" +
-                   (a.attention == AttentionKind::MLA ? std::string(" (MLA)") : std::string(""));
+  w.field("kv_cache", std::to_string(el.k) + " K + " + std::to_string(el.v) + " V values per token per layer, " +
+                          e.kv_type->name + ", " + std::to_string(a.n_layer) + " layers" +
+                          (a.attention == AttentionKind::MLA ? " (MLA)" : ""));
   if (rt.is_llama_cpp()) {
-    as["kv_cells"] = "n_ctx = context x sequences = " + std::to_string(e.context * e.sequences) + ", padded to " +
-                     std::to_string(e.kv.cells) + " cells, one unified cache";
-    as["compute_buffer"] = std::string("largest live set of the reserve graph: ") + std::to_string(e.ubatch) +
-                           "-token micro-batch over " + std::to_string(e.kv.cells) + " cells, flash attention " +
-                           (e.flash_attn ? "on" : "off (KQ scores materialised)");
-    as["output_buffer"] = "logits for " + std::to_string(e.sequences) + " sequence(s) in host memory";
+    w.field("kv_cells", "n_ctx = context x sequences = " + std::to_string(e.context * e.sequences) + ", padded to " +
+                            std::to_string(e.kv.cells) + " cells, one unified cache");
+    w.field("compute_buffer", "largest live set of the reserve graph: " + std::to_string(e.ubatch) +
+                                  "-token micro-batch over " + std::to_string(e.kv.cells) + " cells, flash attention " +
+                                  (e.flash_attn ? "on" : "off (KQ scores materialised)"));
+    w.field("output_buffer", "logits for " + std::to_string(e.sequences) + " sequence(s) in host memory");
   } else {
-    as["kv_cells"] = std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) + " sequences in blocks of " +
-                     std::to_string(rt.block_size);
-    as["compute_buffer"] = "profile run of " + std::to_string(rt.max_num_batched_tokens) + " batched tokens and " +
-                           std::to_string(rt.max_num_seqs) + " sequences of logits (estimate)";
-    as["memory_fraction"] = "the runtime uses " + fixed2(rt.memory_fraction) +
-                            " of the GPU's memory; gpu_memory_needed_bytes divides the total by it";
+    w.field("kv_cells", std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) + " sequences in blocks of " +
+                            std::to_string(rt.block_size));
+    w.field("compute_buffer", "profile run of " + std::to_string(rt.max_num_batched_tokens) + " batched tokens and " +
+                                  std::to_string(rt.max_num_seqs) + " sequences of logits (estimate)");
+    w.field("memory_fraction", "the runtime uses " + fixed2(rt.memory_fraction) +
+                                   " of the GPU's memory; gpu_memory_needed_bytes divides the total by it");
   }
-  as["units"] = "bytes; GB = 10^9 bytes, GiB = 2^30 bytes";
-  j["assumptions"] = as;
-  j["warnings"] = warnings(e);
-  return j;
+  w.field("units", "bytes; GB = 10^9 bytes, GiB = 2^30 bytes");
+  w.end_object();
+  w.key("warnings").begin_array();
+  for (const std::string& x : warnings(e)) w.value(x);
+  w.end_array();
+  w.end_object();
+  return w.take();
 }
+
+json to_json(const Estimate& e) { return json::parse(to_json_text(e)); }
 
 }  // namespace vramcalc

@@ -90,7 +90,8 @@ const QuantFormat& gguf_file_format();
 // GGUF metadata size: header, key/values (tokenizer arrays dominate) and tensor infos.
 uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes);
 
-// The JSON the CLI prints with --json and the WebAssembly module returns.
+// The JSON the CLI prints with --json and the WebAssembly module returns (as text, and parsed).
+std::string to_json_text(const Estimate& e);
 nlohmann::json to_json(const Estimate& e);
 
 }  // namespace vramcalc
