@@ -179,9 +179,9 @@ describe('offline and installable', () => {
       await app.serve(half);
       const halfResult = await page.evaluate(async () => {
         const reg = await navigator.serviceWorker.getRegistration();
+        const found = new Promise((r) => reg.addEventListener('updatefound', () => r(reg.installing), { once: true }));
         await reg.update();
-        const worker = reg.installing;
-        if (!worker) return 'no install started';
+        const worker = await found;
         await new Promise((r) => {
           worker.addEventListener('statechange', () => worker.state === 'redundant' && r());
           if (worker.state === 'redundant') r();

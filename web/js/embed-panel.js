@@ -1,21 +1,30 @@
 // The "Embed this calculator" panel: the snippet that puts the widget, preset to the form's
-// current settings, on another site, and a button to copy it. It follows the form through the
-// page's 'result-updated' performance mark, so settings applied from a link count too.
+// current settings, on another site, and a button to copy it. It follows the form: the reader's
+// changes, and the page's 'result-updated' performance mark for settings the page applies itself.
 
 const $ = (id) => document.getElementById(id);
 const code = $('embed-code');
 const status = $('embed-status');
 const compact = $('embed-compact');
+let applied = false; // whether the form holds the page's settings yet (after its first result)
 // The site's root (this page's directory), wherever it is deployed.
 const site = new URL('./', location.href);
 site.search = '';
 site.hash = '';
 
-/** The form's settings as the widget's attributes; a pasted config.json cannot travel. */
+const PARAM = { model: 'model', quant: 'quant', context: 'ctx', sequences: 'seq', runtime: 'rt' };
+const FIELD = { model: 'f-model', quant: 'f-quant', context: 'f-context', sequences: 'f-sequences', runtime: 'f-runtime' };
+
+/**
+ * The form's settings as the widget's attributes; a pasted config.json cannot travel. Before the
+ * page has applied a link's settings to the form (or when it could not), the link's own values
+ * stand in for the pre-rendered defaults.
+ */
 function settings() {
-  const value = (id) => $(id)?.value.trim() ?? '';
-  const s = { model: value('f-model'), quant: value('f-quant'), context: value('f-context'), runtime: value('f-runtime') };
-  const seq = value('f-sequences');
+  const query = new URLSearchParams(location.search);
+  const value = (key) => (applied ? $(FIELD[key])?.value.trim() : query.get(PARAM[key])?.trim() || $(FIELD[key])?.value.trim()) ?? '';
+  const s = { model: value('model'), quant: value('quant'), context: value('context'), runtime: value('runtime') };
+  const seq = value('sequences');
   if (seq && seq !== '1') s.sequences = seq;
   if (s.model === 'custom') delete s.model;
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== ''));
@@ -24,12 +33,11 @@ function settings() {
 // HTML escaping for a snippet people read: named entities.
 const esc = (v) => String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-const PARAM = { model: 'model', quant: 'quant', context: 'ctx', sequences: 'seq', runtime: 'rt' };
-
 function snippet(kind, s, isCompact) {
   const query = new URLSearchParams(Object.entries(s).map(([k, v]) => [PARAM[k], v]));
   const full = new URL(`?${query}`, site).href;
-  const what = s.model ? `${$('f-model').selectedOptions[0]?.text ?? s.model}${s.quant ? ` at ${s.quant}` : ''}` : 'any model';
+  const option = [...($('f-model')?.options ?? [])].find((o) => o.value === s.model);
+  const what = s.model ? `${option?.text ?? s.model}${s.quant ? ` at ${s.quant}` : ''}` : 'any model';
   if (kind === 'iframe') {
     if (isCompact) query.set('compact', '');
     const src = new URL(`widget/frame.html?${query}`, site).href;
@@ -64,8 +72,20 @@ if (code) {
       render();
     });
   }
+  const follow = () => {
+    applied = true;
+    render();
+  };
+  // The page marks each result it shows; a reader's change is followed even when it is an error.
   if ('PerformanceObserver' in window) {
-    new PerformanceObserver(render).observe({ type: 'mark' });
+    new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'result-updated')) follow();
+    }).observe({ type: 'mark' });
+  }
+  for (const type of ['input', 'change']) {
+    document.addEventListener(type, (ev) => {
+      if (Object.values(FIELD).includes(ev.target.id)) follow();
+    });
   }
   $('embed-copy').addEventListener('click', async () => {
     try {
