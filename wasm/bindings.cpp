@@ -18,7 +18,7 @@ std::string catalog() { return vramcalc::catalog_json_text(); }
 
 #ifdef VRAMCALC_WASM_PART_CALCULATOR
 // The first-result module: estimates without the hardware planner.
-std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
+std::string estimate(const std::string& request_json) { return vramcalc::estimate_json_without_hardware(request_json); }
 #endif
 
 #ifdef VRAMCALC_WASM_PART_EXTRAS

@@ -43,11 +43,16 @@ describe('the cost section', () => {
     assert.ok(html.includes(`data-route="${route.route}"`));
   });
 
-  test('the extras module is not fetched for the first result, and is once the section is near', async () => {
+  test('the extras module is fetched only after the first result is on screen', async () => {
     const { page, requests, problems } = await openPage(b);
-    await page.waitForTimeout(300);
-    assert.equal(requests.filter((u) => /vramcalc-extras/.test(u)).length, 0, 'not loaded up front');
     await toCost(page);
+    const order = await page.evaluate(() => {
+      const first = performance.getEntriesByName('first-result')[0].startTime;
+      const extras = performance.getEntriesByType('resource').filter((e) => /vramcalc-extras/.test(e.name));
+      return { first, extras: extras.map((e) => e.startTime) };
+    });
+    assert.ok(order.extras.length >= 1, 'extras fetched');
+    assert.ok(order.extras.every((t) => t >= order.first), 'not before the first result');
     assert.ok(requests.some((u) => u.endsWith('/vramcalc-extras.js')));
     assert.ok(requests.some((u) => u.endsWith('/vramcalc-extras.wasm')));
     assert.ok(requests.every((u) => u.startsWith(`${b.origin}/`)), 'nothing outside the origin');

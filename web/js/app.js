@@ -67,8 +67,10 @@ function readForm() {
 }
 
 function request(s) {
-  const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type,
-    suggest_gpu: true };
+  const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type };
+  // The smallest device that fits comes from the hardware planner, which loads after the first
+  // result (the first-result module leaves it out to stay small).
+  if (engine.hasPlanner) req.suggest_gpu = true;
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
   if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
@@ -122,7 +124,11 @@ function update() {
       hwError = e;
       r = engine.estimate(request(s));
     }
-    if (hwError) {
+    if (hwError?.code === 'needs_planner') {
+      // The planner arrives with the extras module: fetch it, then place the model.
+      $('hw-status').textContent = 'Loading the hardware planner…';
+      withPlanner(update);
+    } else if (hwError) {
       showHardwareError(hwError);
       setCostHardware({ error: hwError });
     } else {
@@ -140,6 +146,11 @@ function update() {
     if (!firstShown) {
       firstShown = true;
       performance.mark('first-result');
+      // Then fetch the planner (device suggestion, hardware section, live tables) and redraw.
+      setTimeout(() => withPlanner(() => {
+        update();
+        renderTables();
+      }), 0);
     }
     performance.mark('result-updated');
   } catch (e) {
@@ -162,7 +173,19 @@ function writeUrl(s = readForm()) {
   }
 }
 
+/** Loads the extras module (with the hardware planner) once, then runs then(). */
+function withPlanner(then) {
+  engine
+    .upgrade()
+    .then(then)
+    .catch((e) => {
+      $('hw-status').textContent = e.message;
+    });
+}
+
 function renderTables() {
+  // The smallest-device column needs the planner; until it is loaded the pre-rendered tables stay.
+  if (!engine.hasPlanner) return;
   const ctx = $('t-ctx').value;
   try {
     const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true }));
@@ -226,8 +249,8 @@ async function start() {
       statusEl.textContent = `Copy this link: ${location.href}`;
     }
   });
-  // The tables were pre-rendered by the native build; recompute them live once the page is idle.
-  setTimeout(renderTables, 0);
+  // The tables were pre-rendered by the native build; they become live when their context or the
+  // unit changes (which loads the planner).
 }
 
 start();

@@ -1,11 +1,15 @@
 // The one module that touches the WebAssembly modules: it loads them, maps the core's errors into
 // EstimateError, and hands out parsed JSON. There are two modules (wasm/CMakeLists.txt):
 //
-// - the calculator (vramcalc.js + vramcalc.wasm: estimate, placement, speed, catalog), which the
-//   first result needs. On the page its glue, a classic script defining createVramcalcModule, is
-//   loaded by a <script> tag in index.html and fetches vramcalc.wasm from its own directory.
-// - the extras (vramcalc-extras.js + .wasm: cost calculators, GGUF header reader), loaded only
-//   when first needed, by loadExtras(): it adds the glue's <script> itself.
+// - the calculator (vramcalc.js + vramcalc.wasm: estimate, catalog), which the first result
+//   needs. It leaves the hardware planner out to stay small: a request with placement fields gets
+//   a needs_planner error. On the page its glue, a classic script defining
+//   createVramcalcModule, is loaded by a <script> tag in index.html and fetches vramcalc.wasm from
+//   its own directory.
+// - the extras (vramcalc-extras.js + .wasm: the full estimate with placement, speed and the
+//   suggested GPU, the cost calculators, the GGUF header reader), loaded only when first needed,
+//   by loadExtras(): it adds the glue's <script> itself. Once it is there, engine.upgrade() sends
+//   every estimate to it.
 //
 // The embeddable widget passes its own factory (the same glue wrapped as a module, so no global is
 // read or written) and where to fetch the wasm from. Neither path uses a global `Module`.
@@ -55,11 +59,21 @@ function caller(m, what) {
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
   const m = await start(create, moduleArgs, 'calculator module');
   const call = caller(m, 'calculator');
+  let full = null;
   return {
     catalog: call('catalog'),
     version: m.version(),
     /** @param {object} request the core's request object; numbers may be strings as typed */
-    estimate: (request) => call('estimate', JSON.stringify(request)),
+    estimate: (request) => (full ? full(request) : call('estimate', JSON.stringify(request))),
+    /** True once estimates go to the extras module, which has the hardware planner. */
+    get hasPlanner() {
+      return full !== null;
+    },
+    /** Loads the extras module (once) and sends every later estimate to it. */
+    upgrade: () =>
+      loadExtras().then((x) => {
+        full = x.estimate;
+      }),
   };
 }
 
@@ -98,8 +112,10 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
     const call = caller(m, 'cost calculator');
     return {
       version: m.version(),
-      /** @param {object} request {kind: api|volumes|route|monitor, ...}; numbers may be strings */
+      /** @param {object} request {kind: api|volumes|route|monitor|prices, ...}; numbers may be strings */
       cost: (request) => call('cost', JSON.stringify(request)),
+      /** The full estimate: the calculator's plus placement, speed and the suggested GPU. */
+      estimate: (request) => call('estimate', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
     };

@@ -43,6 +43,7 @@ async function register() {
   } catch {
     return; // e.g. storage disabled: the page works as before, online only
   }
+  if (!reg) return; // registration refused (e.g. by a test harness that blocks workers)
   const watch = (worker) => {
     worker.addEventListener('statechange', () => {
       if (worker.state === 'installed' && sw.controller) offerUpdate(worker);
