@@ -298,7 +298,11 @@ int main(int argc, char** argv) {
   if (result.contains("error")) {
     const json& e = result["error"];
     if (as_json) std::cout << text << "\n";
-    std::cerr << "vramcalc: " << e["message"].get<std::string>() << "\n";
+    // Point at the listing that has the right names.
+    const std::string code = e["code"].get<std::string>();
+    const char* hint = code == "unknown_model" ? " (see --list-models)" : code == "unknown_quant" ? " (see --list-quants)"
+                       : code == "unknown_gpu" ? " (see --list-gpus)" : "";
+    std::cerr << "vramcalc: " << e["message"].get<std::string>() << hint << "\n";
     return 2;
   }
   if (as_json) std::cout << text << "\n";

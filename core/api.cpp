@@ -86,7 +86,7 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
   if (!present(req, "gpu") && !custom) {
     for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host"}) {
       if (present(req, f)) {
-        throw InputError("missing_gpu", "gpu", std::string(f) + " needs a device: give gpu (see --list-gpus) or custom_gpu");
+        throw InputError("missing_gpu", "gpu", std::string(f) + " needs a device: give gpu or custom_gpu");
       }
     }
     return std::nullopt;

@@ -152,6 +152,7 @@ json self_host_json(const SelfHosting& s, const SelfHostCost& h) {
           {"cost_per_month", h.cost_per_month},
           {"cost_per_call_at_capacity", h.cost_per_call_at_capacity},
           {"utilization", h.utilization},
+          {"needed_decode_tokens_per_s", h.needed_decode_tokens_per_s},
           {"never_cheaper", h.never_cheaper},
           {"break_even_calls_per_day", h.never_cheaper ? json(nullptr) : json(h.break_even_calls_per_day)},
           {"verdict", h.verdict}};
@@ -168,7 +169,14 @@ std::string group_thousands(uint64_t n) {
 }
 
 std::string money(double usd) {
-  // Cents for amounts under a thousand dollars, whole dollars above.
+  // Cents for amounts under a thousand dollars, whole dollars above; below a cent, four
+  // significant decimals so a per-call price does not round to $0.00.
+  if (usd > 0 && usd < 0.01) {
+    const uint64_t tenths_of_milli = uint64_t(std::llround(usd * 1e5));  // $0.00001 steps
+    std::string digits = std::to_string(tenths_of_milli);
+    while (digits.size() < 5) digits.insert(digits.begin(), '0');
+    return "$0." + digits;
+  }
   std::string out = "$";
   if (usd >= 1000) {
     out += group_thousands(uint64_t(std::llround(usd)));
@@ -264,6 +272,9 @@ SelfHostCost self_host_cost(const ApiWorkload& w, const ApiCost& api, const Self
   h.cost_per_month = h.replicas_needed * h.replica_cost_per_month;
   h.cost_per_call_at_capacity = h.replica_cost_per_month / h.capacity_calls_per_month;
   h.utilization = api.calls_per_month / (h.replicas_needed * h.capacity_calls_per_month);
+  // Output tokens per second the workload needs on average (retries included), to set beside
+  // the planner's decode speed.
+  h.needed_decode_tokens_per_s = api.output_tokens_per_month / (w.days_per_month * 86400.0);
   if (h.cost_per_call_at_capacity >= api.cost_per_call) {
     h.never_cheaper = true;
     h.verdict = "Self-hosting never becomes cheaper at these settings: even fully busy, a call costs " +
@@ -363,10 +374,22 @@ json cost_json_value(const json& req) {
         SelfHosting s;
         s.hours_per_month = pc.hours_per_month;
         const std::string gpu = read_string(sj, "gpu", "");
-        if (const GpuHourlyPrice* gp = pc.find_gpu_price(gpu)) s.usd_per_device_hour = gp->usd_per_hour;
+        bool priced = false;
+        if (const GpuHourlyPrice* gp = pc.find_gpu_price(gpu)) {
+          s.usd_per_device_hour = gp->usd_per_hour;
+          priced = true;
+        }
         if (auto v = read_number(sj, "devices", 1, 100000)) s.devices = uint32_t(*v);
         else throw InputError("invalid_devices", "devices", "devices is required for self-hosting");
-        if (auto v = read_number(sj, "usd_per_device_hour", 0, kMaxMoney)) s.usd_per_device_hour = *v;
+        if (auto v = read_number(sj, "usd_per_device_hour", 0, kMaxMoney)) {
+          s.usd_per_device_hour = *v;
+          priced = true;
+        }
+        if (!priced) {
+          throw InputError("missing_usd_per_device_hour", "usd_per_device_hour",
+                           "usd_per_device_hour is required: the data has no hourly price for " +
+                               (gpu.empty() ? std::string("this device") : "\"" + gpu + "\""));
+        }
         if (auto v = read_number(sj, "hours_per_month", 0, 744)) s.hours_per_month = *v;
         if (auto v = read_number(sj, "decode_tokens_per_s", 0, 1e9)) s.decode_tokens_per_s = *v;
         if (auto v = read_number(sj, "prefill_tokens_per_s", 0, 1e12)) s.prefill_tokens_per_s = *v;
@@ -379,6 +402,25 @@ json cost_json_value(const json& req) {
                                             : "no cached-input price: all input billed at the input price"},
           {"self_host", "one replica serves calls back to back: prompt at prefill speed, answer at the aggregate decode speed; devices are rented on demand and always on"}};
       return out;
+    }
+    if (kind == "prices") {
+      // The editable defaults: API presets and hourly device prices with their dates, and the
+      // monitoring thresholds.
+      json presets = json::array();
+      for (const ApiPricePreset& p : pc.presets) {
+        presets.push_back({{"id", p.id}, {"name", p.name}, {"input_price", p.input_per_mtok},
+                           {"cached_input_price", p.cached_input_per_mtok ? json(*p.cached_input_per_mtok) : json(nullptr)},
+                           {"output_price", p.output_per_mtok}, {"date", p.date.empty() ? json(nullptr) : json(p.date)}});
+      }
+      json hourly = json::array();
+      for (const GpuHourlyPrice& g : pc.gpu_hourly) hourly.push_back({{"gpu", g.gpu}, {"usd_per_hour", g.usd_per_hour}, {"date", g.date}});
+      json thresholds = json::array();
+      for (const MonitoringThreshold& t : pc.thresholds) {
+        thresholds.push_back({{"metric", t.metric}, {"label", t.label}, {"threshold", t.threshold},
+                              {"compare", t.inclusive ? "at_least" : "above"}, {"why", t.why}});
+      }
+      return {{"kind", "prices"}, {"presets", presets}, {"gpu_hourly", hourly}, {"hours_per_month", pc.hours_per_month},
+              {"days_per_month", pc.days_per_month}, {"thresholds", thresholds}};
     }
     if (kind == "volumes") {
       ApiWorkload base = workload_from_json(req);
@@ -414,7 +456,7 @@ json cost_json_value(const json& req) {
       }
       return {{"kind", "monitor"}, {"flags", flags}, {"alerts", alerts}};
     }
-    throw InputError("invalid_kind", "kind", "kind must be api, volumes, route or monitor (got \"" + kind + "\")");
+    throw InputError("invalid_kind", "kind", "kind must be api, prices, volumes, route or monitor (got \"" + kind + "\")");
   } catch (const InputError& e) {
     return {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
   } catch (const std::exception& e) {

@@ -91,6 +91,7 @@ struct SelfHostCost {
   double cost_per_month = 0;            // replicas_needed x replica cost
   double cost_per_call_at_capacity = 0;
   double utilization = 0;               // workload / (replicas x capacity)
+  double needed_decode_tokens_per_s = 0;  // average output tokens/s the workload asks for
   bool never_cheaper = false;           // even fully busy, a call costs more than through the API
   double break_even_calls_per_day = 0;  // where one replica costs what the API does (0 if never)
   std::string verdict;
@@ -127,7 +128,8 @@ struct MonitorFlag {
 };
 std::vector<MonitorFlag> check_monitoring(const nlohmann::json& metrics);
 
-// JSON boundary (CLI and wasm): {"kind": "api"|"route"|"monitor"|"volumes", ...}. Never throws.
+// JSON boundary (CLI and wasm): {"kind": "api"|"prices"|"route"|"monitor"|"volumes", ...}.
+// Never throws.
 nlohmann::json cost_json_value(const nlohmann::json& request);
 std::string cost_json(const std::string& request_text);
 

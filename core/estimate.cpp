@@ -95,7 +95,7 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.catalog_model = cat.find_model(req.model);
     if (!e.catalog_model) {
-      throw InputError("unknown_model", "model", "unknown model \"" + req.model + "\" (see --list-models)");
+      throw InputError("unknown_model", "model", "unknown model \"" + req.model + "\"");
     }
     e.arch = &e.catalog_model->arch;
   }
@@ -110,7 +110,7 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.quant = cat.find_quant(req.quant);
   }
-  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\" (see --list-quants)");
+  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\"");
   e.runtime = cat.find_runtime(req.runtime);
   if (!e.runtime) {
     std::vector<std::string> ids;

@@ -632,7 +632,7 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
     p.device = *req.custom;
   } else {
     const Device* d = hw.find(req.gpu);
-    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\" (see --list-gpus)");
+    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\"");
     p.device = *d;
   }
   const Device& d = p.device;
@@ -831,7 +831,7 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   }
   s.multi_device = hw.find(datacenter_id);
   if (!s.multi_device || s.multi_device->is_cpu()) {
-    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\" (see --list-gpus)");
+    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\"");
   }
   s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
   return s;

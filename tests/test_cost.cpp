@@ -135,7 +135,7 @@ TEST_CASE("bad cost input is an error naming the field") {
       {{{"cache_hit_percent", 120}}, "cache_hit_percent"},
       {{{"preset", "gpt"}}, "preset"},
       {{{"self_host", {{"devices", 0}, {"decode_tokens_per_s", 100}, {"prefill_tokens_per_s", 100}}}}, "devices"},
-      {{{"self_host", {{"devices", 8}, {"decode_tokens_per_s", 0}, {"prefill_tokens_per_s", 100}}}}, "decode_tokens_per_s"},
+      {{{"self_host", {{"devices", 8}, {"usd_per_device_hour", 2}, {"decode_tokens_per_s", 0}, {"prefill_tokens_per_s", 100}}}}, "decode_tokens_per_s"},
       {{{"kind", "route"}, {"stage", "growth"}}, "stage"},
       {{{"kind", "monitor"}, {"metrics", {{"top_user_spend", 5}, {"median_user_spend", 0}}}}, "median_user_spend"},
       {{{"kind", "bill"}}, "kind"},
@@ -147,4 +147,27 @@ TEST_CASE("bad cost input is an error naming the field") {
     CHECK(out["error"]["field"] == r.field);
   }
   CHECK(json::parse(cost_json("{oops"))["error"]["field"] == "request");
+}
+
+TEST_CASE("the price list carries the presets, hourly device prices and thresholds") {
+  const json out = cost_json_value({{"kind", "prices"}});
+  REQUIRE_FALSE(out.contains("error"));
+  CHECK(out["presets"][0]["id"] == "deepseek-r1");
+  CHECK(out["presets"][0]["output_price"] == 2.19);
+  CHECK(out["gpu_hourly"].size() >= 1);
+  CHECK(out["thresholds"].size() == 7);
+}
+
+TEST_CASE("self-hosting a device without an hourly price asks for one") {
+  const json out = cost_json_value({{"self_host", {{"gpu", "rtx-4090"}, {"devices", 1}, {"decode_tokens_per_s", 50},
+                                                   {"prefill_tokens_per_s", 500}}}});
+  CHECK(out["error"]["field"] == "usd_per_device_hour");
+}
+
+TEST_CASE("self-hosting reports the output speed the workload needs") {
+  // 1,000 calls a day of 500 output tokens: 500,000 tokens over 86,400 s.
+  const json out = cost_json_value({{"calls_per_day", 1000}, {"output_tokens", 500},
+                                    {"self_host", {{"devices", 1}, {"usd_per_device_hour", 1}, {"decode_tokens_per_s", 50},
+                                                   {"prefill_tokens_per_s", 500}}}});
+  CHECK(out["self_host"]["needed_decode_tokens_per_s"].get<double>() == doctest::Approx(500000.0 / 86400.0));
 }
