@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text.hpp"
+
 namespace vramcalc {
 
 namespace embedded {
@@ -20,16 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 GgmlType ggml_type_from_name(const std::string& name) {
   for (size_t i = 0; i < kGgmlTypeCount; ++i) {

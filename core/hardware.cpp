@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text.hpp"
+
 #include "catalog.hpp"
 #include "errors.hpp"
 
@@ -14,16 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 double number_or_zero(const json& d, const char* key) {
   auto it = d.find(key);

@@ -13,6 +13,18 @@ namespace testing {
 inline constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 inline constexpr double kMiB = 1024.0 * 1024.0;
 
+// An estimate of a catalogue model.
+inline vramcalc::Estimate run(const std::string& model, const std::string& quant, uint64_t context = 4096,
+                              const std::string& runtime = "llama.cpp", uint64_t sequences = 1) {
+  vramcalc::EstimateRequest r;
+  r.model = model;
+  r.quant = quant;
+  r.context = context;
+  r.runtime = runtime;
+  r.sequences = sequences;
+  return vramcalc::estimate(r);
+}
+
 // An estimate at Q4_K_M on a runtime, with an optional KV type ("" = the runtime's) and
 // flash attention setting.
 inline vramcalc::Estimate run_on(const std::string& model, const std::string& runtime, uint64_t context,

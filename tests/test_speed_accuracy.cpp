@@ -12,17 +12,7 @@
 
 namespace {
 
-// An estimate of a catalogue model (this file's own helper, independent of helpers.hpp).
-vramcalc::Estimate run(const std::string& model, const std::string& quant, uint64_t context = 4096,
-                       const std::string& runtime = "llama.cpp", uint64_t sequences = 1) {
-  vramcalc::EstimateRequest r;
-  r.model = model;
-  r.quant = quant;
-  r.context = context;
-  r.runtime = runtime;
-  r.sequences = sequences;
-  return vramcalc::estimate(r);
-}
+using testing::run;
 
 
 struct Row {
