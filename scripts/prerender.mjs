@@ -223,7 +223,9 @@ async function writeScriptsAndStyles() {
     return;
   }
   const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
-  await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outfile: join(out, 'js', 'app.js'),
-    format: 'esm', target: 'es2020' });
+  // Code splitting: what the first result does not need (sections' markup, offline support,
+  // Embed panel) goes into chunks fetched after it.
+  await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
+    chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020' });
   await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
 }

@@ -4,12 +4,10 @@ import { EstimateError, loadEngine } from './engine.js';
 import { fmtInt } from './format.js';
 import { PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
-  isHardwareField, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
+  isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
 import { applyCost, COST_PARAMS, costDefaults, initCost, readCost, setCostHardware } from './cost.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_MODELS, TABLE_QUANT } from './views.js';
-// Side modules, bundled with this one: offline support and the embed snippet panel.
-import './offline.js';
-import './embed-panel.js';
+// Side modules (offline support, the Embed panel) load after the first result; see update().
 
 const $ = (id) => document.getElementById(id);
 const F = {
@@ -146,7 +144,12 @@ function update() {
     if (!firstShown) {
       firstShown = true;
       performance.mark('first-result');
-      // Then fetch the planner (device suggestion, hardware section, live tables) and redraw.
+      // Then fetch what the first result does not need: the offline support, the Embed panel and
+      // the planner (device suggestion, hardware section, live tables), and redraw.
+      setTimeout(() => {
+        import('./offline.js');
+        import('./embed-panel.js');
+      }, 0);
       setTimeout(() => withPlanner(() => {
         update();
         renderTables();
@@ -175,8 +178,7 @@ function writeUrl(s = readForm()) {
 
 /** Loads the extras module (with the hardware planner) once, then runs then(). */
 function withPlanner(then) {
-  engine
-    .upgrade()
+  Promise.all([engine.upgrade(), loadHardwareView()])
     .then(then)
     .catch((e) => {
       $('hw-status').textContent = e.message;

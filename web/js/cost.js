@@ -4,7 +4,8 @@
 // viewport, is first used, or the link carries cost settings), never for the first result.
 import { EstimateError, loadExtras } from './engine.js';
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
-import { apiHtml, monitorHtml, routeHtml, selfHostHtml, selfHostPrompt, volumeRows } from './cost-view.js';
+// The section's markup (cost-view.js) arrives with the extras module: nothing renders before.
+let view = null;
 import { fmtInt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -171,27 +172,27 @@ function updateApi(s) {
     return;
   }
   status.textContent = '';
-  $('cost-result').innerHTML = apiHtml(r);
-  $('t-volumes-body').innerHTML = volumeRows(extras.cost({ ...req, kind: 'volumes' }));
+  $('cost-result').innerHTML = view.apiHtml(r);
+  $('t-volumes-body').innerHTML = view.volumeRows(extras.cost({ ...req, kind: 'volumes' }));
   for (const id of ['cost-result', 'selfhost-result', 't-volumes']) $(id).classList.remove('stale');
 
   const sh = selfHostInput(s);
   if (!sh.self_host) {
-    $('selfhost-result').innerHTML = selfHostPrompt(sh.why);
+    $('selfhost-result').innerHTML = view.selfHostPrompt(sh.why);
     return;
   }
   try {
-    $('selfhost-result').innerHTML = selfHostHtml(extras.cost({ ...req, self_host: sh.self_host }), sh.deviceName);
+    $('selfhost-result').innerHTML = view.selfHostHtml(extras.cost({ ...req, self_host: sh.self_host }), sh.deviceName);
   } catch (e) {
     fail('api', SELF_HOST_FIELDS, e, 'c_hourly');
-    $('selfhost-result').innerHTML = selfHostPrompt(`Cannot compare self-hosting: ${e.message}.`);
+    $('selfhost-result').innerHTML = view.selfHostPrompt(`Cannot compare self-hosting: ${e.message}.`);
   }
 }
 
 function updateRoute(s) {
   clearFieldErrors(fields().route);
   try {
-    $('route-result').innerHTML = routeHtml(extras.cost({
+    $('route-result').innerHTML = view.routeHtml(extras.cost({
       kind: 'route', stage: s.r_stage, calls_per_day: s.r_calls, compliance: s.r_compliance,
       latency_flexible: s.r_flex === 'yes',
     }));
@@ -207,7 +208,7 @@ function updateMonitor(s) {
   const metrics = {};
   for (const [field, key] of Object.entries(MONITOR_FIELDS)) if (s[key] !== '') metrics[field] = s[key];
   try {
-    $('monitor-result').innerHTML = monitorHtml(extras.cost({ kind: 'monitor', metrics }));
+    $('monitor-result').innerHTML = view.monitorHtml(extras.cost({ kind: 'monitor', metrics }));
     $('monitor-result').classList.remove('stale');
   } catch (e) {
     fail('monitor', MONITOR_FIELDS, e, 'm_429');
@@ -226,7 +227,8 @@ function updateAll() {
 
 /** Loads the extras module once, then computes every part of the section. */
 export function ensureCostEngine() {
-  loading ??= loadExtras().then((x) => {
+  loading ??= Promise.all([loadExtras(), import('./cost-view.js')]).then(([x, v]) => {
+    view = v;
     extras = x;
     $('cost').dataset.ready = 'true';
     updateAll();

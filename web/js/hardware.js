@@ -3,7 +3,13 @@
 // gpu_layers, cpu_moe_layers, ram_gb) and renders the core's plan and speed. No placement or
 // speed arithmetic here.
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
-import { hardwareHtml, hardwarePrompt } from './hardware-view.js';
+// The section's markup (hardware-view.js) is fetched with the planner: until then the prompt
+// pre-rendered in the page stands.
+let view = null;
+export const loadHardwareView = () =>
+  import('./hardware-view.js').then((v) => {
+    view = v;
+  });
 
 const $ = (id) => document.getElementById(id);
 
@@ -85,7 +91,8 @@ export function showHardwareError(e) {
 export function renderHardware(r, unit) {
   const el = $('hw-result');
   const open = el.querySelector('details')?.open;
-  el.innerHTML = r?.plan ? hardwareHtml(r, unit) : hardwarePrompt();
+  if (!view) return;
+  el.innerHTML = r?.plan ? view.hardwareHtml(r, unit) : view.hardwarePrompt();
   if (open) el.querySelector('details')?.setAttribute('open', '');
   el.classList.remove('stale');
 }
