@@ -293,7 +293,7 @@ json estimate_json_value(const json& request) { return json::parse(estimate_valu
 std::string estimate_json(const std::string& request_text) { return estimate_text<true>(request_text); }
 std::string estimate_json_without_hardware(const std::string& request_text) { return estimate_text<false>(request_text); }
 
-std::string catalog_json_text() {
+std::string catalog_json_text(bool with_devices) {
   const Catalog& c = catalog();
   JsonWriter w;
   w.begin_object();
@@ -329,20 +329,22 @@ std::string catalog_json_text() {
     if (v > 0) w.value(v);
     else w.null();
   };
-  w.key("devices").begin_array();
-  for (const Device& g : hardware().devices) {
-    w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class);
-    if (g.is_cpu()) {
-      w.key("memory_gb").null().key("memory_bytes").null().key("usable_bytes").null();
-    } else {
-      w.field("memory_gb", g.memory_gb).field("memory_bytes", g.memory_bytes).field("usable_bytes", g.usable_bytes);
+  if (with_devices) {
+    w.key("devices").begin_array();
+    for (const Device& g : hardware().devices) {
+      w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class);
+      if (g.is_cpu()) {
+        w.key("memory_gb").null().key("memory_bytes").null().key("usable_bytes").null();
+      } else {
+        w.field("memory_gb", g.memory_gb).field("memory_bytes", g.memory_bytes).field("usable_bytes", g.usable_bytes);
+      }
+      w.field("bandwidth_gb_per_s", g.bandwidth_gb_per_s);
+      positive_or_null("fp16_tflops", g.fp16_tflops);
+      positive_or_null("fp8_tflops", g.fp8_tflops);
+      w.end_object();
     }
-    w.field("bandwidth_gb_per_s", g.bandwidth_gb_per_s);
-    positive_or_null("fp16_tflops", g.fp16_tflops);
-    positive_or_null("fp8_tflops", g.fp8_tflops);
-    w.end_object();
+    w.end_array();
   }
-  w.end_array();
   const EstimateRequest d;
   w.key("defaults").begin_object().field("model", d.model).field("quant", d.quant).field("context", d.context);
   w.field("sequences", d.sequences).field("runtime", d.runtime).end_object();

@@ -30,7 +30,8 @@ nlohmann::json estimate_json_value(const nlohmann::json& request);
 
 // {"models": [...], "quants": [...], "runtimes": [...], "devices": [...], "defaults": {...}, "limits": {...}}
 nlohmann::json catalog_json();
-std::string catalog_json_text();
+// with_devices: the device list of the hardware planner (the first-result module leaves it out).
+std::string catalog_json_text(bool with_devices = true);
 
 nlohmann::json error_json(const std::string& code, const std::string& field, const std::string& message);
 

@@ -48,12 +48,12 @@ function costCli(argv) {
   }
 }
 
-// The catalog (form options and defaults) comes from the freshly built wasm module: the CLI lists
-// models, quants and runtimes but does not print the defaults.
+// The catalog (form options, defaults and the planner's devices) from the native CLI.
+const catalog = JSON.parse(execFileSync(cli, ['--catalog-json'], { encoding: 'utf8' }));
+const defaults = catalog.defaults;
+// The engine version, from the freshly built module (which also shows it loads).
 const createModule = createRequire(import.meta.url)(join(wasmDir, 'vramcalc.js'));
 const wasm = await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) });
-const catalog = JSON.parse(wasm.catalog());
-const defaults = catalog.defaults;
 const version = wasm.version();
 
 const option = (value, label, selected) =>

@@ -14,7 +14,13 @@ namespace {
 
 std::string version() { return VRAMCALC_VERSION; }
 
+#ifdef VRAMCALC_WASM_PART_CALCULATOR
+// The page lists devices from its pre-rendered markup; the planner's device list comes with the
+// extras module.
+std::string catalog() { return vramcalc::catalog_json_text(/*with_devices=*/false); }
+#else
 std::string catalog() { return vramcalc::catalog_json_text(); }
+#endif
 
 #ifdef VRAMCALC_WASM_PART_CALCULATOR
 // The first-result module: estimates without the hardware planner.

@@ -5,7 +5,7 @@ import { fmtInt } from './format.js';
 import { PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
-import { applyCost, COST_PARAMS, costDefaults, initCost, readCost, setCostHardware } from './cost.js';
+import { applyCost, COST_PARAMS, costDefaults, readCost } from './cost-state.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_MODELS, TABLE_QUANT } from './views.js';
 // Side modules (offline support, the Embed panel) load after the first result; see update().
 
@@ -149,6 +149,11 @@ function update() {
       setTimeout(() => {
         import('./offline.js');
         import('./embed-panel.js');
+        import('./cost.js').then((m) => {
+          costSection = m;
+          m.initCost({ onChange: () => writeUrl() });
+          m.setCostHardware(costHardware);
+        });
       }, 0);
       setTimeout(() => withPlanner(() => {
         update();
@@ -174,6 +179,14 @@ function writeUrl(s = readForm()) {
     lastQuery = q;
     history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
   }
+}
+
+// The cost section's computing loads after the first result; until then it is told nothing.
+let costSection = null;
+let costHardware = null;
+function setCostHardware(h) {
+  costHardware = h;
+  costSection?.setCostHardware(h);
 }
 
 /** Loads the extras module (with the hardware planner) once, then runs then(). */
@@ -227,7 +240,6 @@ async function start() {
   applyCost(state);
   initHardware(update);
   update();
-  initCost({ onChange: () => writeUrl() });
 
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));
