@@ -1,9 +1,11 @@
 #include "gguf.hpp"
 
 #include <cstring>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "catalog.hpp"
 #include "errors.hpp"
 
 namespace vramcalc {
@@ -12,31 +14,43 @@ using nlohmann::json;
 
 namespace {
 
-// ggml_type ids as stored in GGUF (ggml.h), with block size and bytes per block. The quantized
-// types match data/quant_formats.json (a test checks it); the plain integer types are listed for
-// completeness.
+// ggml_type ids as stored in GGUF (ggml.h). Block layouts come from data/quant_formats.json
+// (the catalogue); only the types it does not list carry their own here (block, bytes).
 struct TypeRow {
   uint32_t id;
+  const char* name;
+  uint32_t block;  // 0: take the catalogue's
+  uint32_t size;
+};
+constexpr TypeRow kTypes[] = {
+    {0, "F32", 0, 0},      {1, "F16", 0, 0},      {2, "Q4_0", 0, 0},      {3, "Q4_1", 0, 0},
+    {6, "Q5_0", 0, 0},     {7, "Q5_1", 0, 0},     {8, "Q8_0", 0, 0},      {9, "Q8_1", 32, 36},
+    {10, "Q2_K", 0, 0},    {11, "Q3_K", 0, 0},    {12, "Q4_K", 0, 0},     {13, "Q5_K", 0, 0},
+    {14, "Q6_K", 0, 0},    {15, "Q8_K", 0, 0},    {16, "IQ2_XXS", 0, 0},  {17, "IQ2_XS", 0, 0},
+    {18, "IQ3_XXS", 0, 0}, {19, "IQ1_S", 0, 0},   {20, "IQ4_NL", 0, 0},   {21, "IQ3_S", 0, 0},
+    {22, "IQ2_S", 0, 0},   {23, "IQ4_XS", 0, 0},  {24, "I8", 1, 1},       {25, "I16", 1, 2},
+    {26, "I32", 1, 4},     {27, "I64", 1, 8},     {28, "F64", 1, 8},      {29, "IQ1_M", 0, 0},
+    {30, "BF16", 0, 0},    {34, "TQ1_0", 0, 0},   {35, "TQ2_0", 0, 0},    {39, "MXFP4", 32, 17},
+};
+
+struct TypeInfo {
   const char* name;
   uint32_t block;
   uint32_t size;
 };
-constexpr TypeRow kTypes[] = {
-    {0, "F32", 1, 4},       {1, "F16", 1, 2},       {2, "Q4_0", 32, 18},     {3, "Q4_1", 32, 20},
-    {6, "Q5_0", 32, 22},    {7, "Q5_1", 32, 24},    {8, "Q8_0", 32, 34},     {9, "Q8_1", 32, 36},
-    {10, "Q2_K", 256, 84},  {11, "Q3_K", 256, 110}, {12, "Q4_K", 256, 144},  {13, "Q5_K", 256, 176},
-    {14, "Q6_K", 256, 210}, {15, "Q8_K", 256, 292}, {16, "IQ2_XXS", 256, 66}, {17, "IQ2_XS", 256, 74},
-    {18, "IQ3_XXS", 256, 98}, {19, "IQ1_S", 256, 50}, {20, "IQ4_NL", 32, 18}, {21, "IQ3_S", 256, 110},
-    {22, "IQ2_S", 256, 82}, {23, "IQ4_XS", 256, 136}, {24, "I8", 1, 1},      {25, "I16", 1, 2},
-    {26, "I32", 1, 4},      {27, "I64", 1, 8},      {28, "F64", 1, 8},       {29, "IQ1_M", 256, 56},
-    {30, "BF16", 1, 2},     {34, "TQ1_0", 256, 54}, {35, "TQ2_0", 256, 66},  {39, "MXFP4", 32, 17},
-};
 
-const TypeRow* type_row(uint32_t id) {
+std::optional<TypeInfo> type_info(uint32_t id) {
   for (const TypeRow& r : kTypes) {
-    if (r.id == id) return &r;
+    if (r.id != id) continue;
+    if (r.block) return TypeInfo{r.name, r.block, r.size};
+    for (size_t i = 0; i < kGgmlTypeCount; ++i) {
+      if (std::strcmp(ggml_type_name(static_cast<GgmlType>(i)), r.name) == 0) {
+        const GgmlTypeInfo& t = catalog().ggml_types[i];
+        return TypeInfo{r.name, t.block_size, t.type_size};
+      }
+    }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 [[noreturn]] void invalid(const std::string& what) {
@@ -189,7 +203,7 @@ GgufHeader parse_gguf_header(std::string_view bytes, uint64_t* need_bytes) {
       }
       t.type = r.get<uint32_t>();
       t.offset = r.get<uint64_t>();
-      const TypeRow* tr = type_row(t.type);
+      const std::optional<TypeInfo> tr = type_info(t.type);
       if (!tr) invalid("tensor " + t.name + " has unknown type " + std::to_string(t.type));
       if (t.ne[0] % tr->block != 0) invalid("tensor " + t.name + " rows are not whole " + tr->name + " blocks");
       t.nbytes = numel / tr->block * tr->size;
@@ -306,7 +320,7 @@ json gguf_summary_json(std::string_view bytes) {
     json by_type = json::object();
     uint64_t weights = 0, params = 0;
     for (const auto& t : h.tensors) {
-      const TypeRow* tr = type_row(t.type);
+      const std::optional<TypeInfo> tr = type_info(t.type);
       json& row = by_type[tr->name];
       if (row.is_null()) row = {{"type", tr->name}, {"tensors", 0}, {"params", 0}, {"bytes", 0}};
       const uint64_t numel = t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3];

@@ -151,7 +151,7 @@ TEST_CASE("files that are not GGUF, or are corrupted, are refused with a reason"
 }
 
 TEST_CASE("the GGUF type table agrees with the catalogue's block layouts") {
-  // gguf.cpp keeps ggml's type ids; the sizes must be the ones in data/quant_formats.json.
+  // gguf.cpp maps ggml type ids to the catalogue's block layouts.
   const Catalog& c = catalog();
   const std::pair<const char*, GgmlType> rows[] = {{"Q4_K", GgmlType::Q4_K}, {"Q6_K", GgmlType::Q6_K}, {"Q8_0", GgmlType::Q8_0},
                                                    {"Q2_K", GgmlType::Q2_K}, {"IQ4_XS", GgmlType::IQ4_XS}};

@@ -1,23 +1,17 @@
 // The calculator page in headless Chromium, served from dist/ on localhost.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openBrowser, root } from './harness.mjs';
+import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
-const cli = join(root, 'build', 'vramcalc');
-const native = (...args) => JSON.parse(execFileSync(cli, [...args, '--json'], { encoding: 'utf8' }));
 /** The CLI exits 2 on bad input and prints the error object on stdout. */
 function nativeError(...args) {
-  try {
-    execFileSync(cli, [...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch (e) {
-    return JSON.parse(e.stdout).error;
-  }
-  throw new Error(`expected an error from vramcalc ${args.join(' ')}`);
+  const out = native(...args);
+  if (!out.error) throw new Error(`expected an error from vramcalc ${args.join(' ')}`);
+  return out.error;
 }
-const screenshots = join(root, 'tests', 'browser', 'screenshots');
 
 let b;
 before(async () => {
@@ -29,22 +23,7 @@ after(async () => {
 });
 
 /** Opens the page and records every request and every CSP violation or page error. */
-async function open(query = '', { width = 1280, height = 900, colorScheme = 'light' } = {}) {
-  const page = await b.context.newPage();
-  await page.setViewportSize({ width, height });
-  await page.emulateMedia({ colorScheme });
-  const requests = [];
-  const problems = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(`${b.origin}/${query}`);
-  await page.waitForFunction(() => performance.getEntriesByName('first-result').length > 0 ||
-    document.getElementById('status').textContent !== '');
-  return { page, requests, problems };
-}
+const open = (query = '', options = {}) => openPage(b, query, options);
 
 const totalBytes = (page) => page.$eval('#total', (el) => Number(el.dataset.bytes));
 const fieldError = (page, field) => page.$eval(`#e-${field}`, (el) => el.textContent);
@@ -218,13 +197,9 @@ describe('the calculator page', () => {
   });
 
   test('passes axe-core with no violations, light and dark', async () => {
-    const axeSource = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
     for (const colorScheme of ['light', 'dark']) {
       const { page } = await open('?model=deepseek-r1', { colorScheme });
-      // evaluate() runs outside the page's CSP, so axe needs no inline script.
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-      const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      const summary = await axeViolations(page);
       assert.deepEqual(summary, [], `${colorScheme}: ${summary.join('\n')}`);
       await page.close();
     }
