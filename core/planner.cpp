@@ -7,6 +7,7 @@
 
 #include "errors.hpp"
 #include "kv_cache.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -74,31 +75,12 @@ std::string gb(uint64_t bytes) {
   return std::to_string(hundredths / 100) + (frac < 10 ? ".0" : ".") + std::to_string(frac) + " GB";
 }
 
-std::string fixed1(double v) {
-  const uint64_t tenths = uint64_t(std::llround(v * 10.0));
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
-}
-
-// Share of a layer's routed experts that S tokens decoded together read: each token picks
-// n_expert_used of n_expert; with routing taken as uniform and independent, an expert is read
-// unless all S tokens miss it.
-double routed_fraction(const ModelArch& a, uint64_t tokens) {
-  if (!a.is_moe() || a.n_expert == 0) return 1.0;
-  const double p = double(a.n_expert_used) / double(a.n_expert);
-  if (tokens <= 1) return p;
-  return 1.0 - std::pow(1.0 - p, double(tokens));
-}
 
 bool is_paged(const Estimate& e) { return !e.runtime->is_llama_cpp(); }
 
 // What one device (or RAM) holds, as the layer placement computes it.
-struct Slot {
+struct Slot : SpeedSlot {
   DevicePart part;
-  // Read per decode step: weights that every token reads, routed experts (all of them, scaled by
-  // the routed fraction at read time), KV bytes per cached token.
-  double read_fixed = 0;
-  double read_routed = 0;
-  double kv_row = 0;
 };
 
 void hold_layers(Slot& s, int64_t il) {
@@ -427,126 +409,6 @@ LayerMap layer_map(const Estimate& e) {
 
 namespace {
 
-// The decode step and prefill bounds for a placement.
-Speed speed_of(const Estimate& e, const Placement& pl, const Device& d, const Device& host, double host_bw,
-               uint64_t count) {
-  const ModelArch& a = *e.arch;
-  const HardwareCatalog& hw = hardware();
-  Speed sp;
-  const uint64_t S = e.sequences;
-  const double frac1 = routed_fraction(a, 1);
-  const double fracS = routed_fraction(a, S);
-  const double ctx = double(e.context);
-  const double gpu_eff = hw.speed.gpu_bandwidth_efficiency;
-  const double cpu_eff = hw.speed.cpu_bandwidth_efficiency;
-  const bool paged = is_paged(e);
-
-  auto t_of = [&](const Slot& s, double bw_gb, double frac, uint64_t seqs) {
-    const double bytes = s.read_fixed + s.read_routed * frac + s.kv_row * ctx * double(seqs);
-    return bw_gb > 0 ? bytes / (bw_gb * 1e9) : 0.0;
-  };
-  double tS = 0, tSe = 0;
-  double w1 = 0, wS = 0, kv1 = 0;
-  if (paged) {
-    // Ranks of a stage work in parallel; stages one after another.
-    const uint64_t tp = pl.layout.tp;
-    for (size_t i = 0; i < pl.gpus.size(); i += tp) {
-      double mS = 0;
-      for (size_t r = i; r < i + tp; ++r) mS = std::max(mS, t_of(pl.gpus[r], d.bandwidth_gb_per_s, fracS, S));
-      tS += mS;
-      tSe += mS / gpu_eff;
-    }
-  } else {
-    // llama.cpp's layer split: the devices work one after another on each token.
-    for (const Slot& s : pl.gpus) {
-      const double aS = t_of(s, d.bandwidth_gb_per_s, fracS, S);
-      tS += aS;
-      tSe += aS / gpu_eff;
-    }
-    const double hS = t_of(pl.host, host_bw, fracS, S);
-    const double heff = host.is_apple() ? gpu_eff : cpu_eff;
-    tS += hS;
-    tSe += hS / heff;
-  }
-  for (const Slot& s : pl.gpus) {
-    w1 += s.read_fixed + s.read_routed * frac1;
-    wS += s.read_fixed + s.read_routed * fracS;
-    kv1 += s.kv_row * ctx;
-  }
-  w1 += pl.host.read_fixed + pl.host.read_routed * frac1;
-  wS += pl.host.read_fixed + pl.host.read_routed * fracS;
-  kv1 += pl.host.kv_row * ctx;
-  sp.weights_read_per_token = w1;
-  sp.kv_read_per_token = kv1;
-  sp.weights_read_per_step = wS;
-
-  // Compute: 2 x active parameters per token (attention over the context not counted), on the
-  // devices' dense FP16 (FP8 for FP8 weights) tensor throughput; unknown for RAM-resident parts.
-  const bool fp8 = !e.quant->gguf && e.quant->linear_bits == 8 && e.quant->name.find("FP8") != std::string::npos;
-  const double tflops = fp8 && d.fp8_tflops > 0 ? d.fp8_tflops : d.fp16_tflops;
-  const bool host_work = pl.host.read_fixed + pl.host.read_routed > 0;
-  const double flops_token = 2.0 * double(e.params.active);
-  const double parallel = paged ? double(pl.layout.tp) : 1.0;
-  double tcS = 0;
-  if (tflops > 0 && !host_work) tcS = flops_token * double(S) / (tflops * 1e12 * parallel);
-  if (tcS > tS) sp.compute_bound = true;
-  const double stepS = std::max(tS, tcS), stepSe = std::max(tSe, tcS);
-  sp.step_ms = stepS * 1e3;
-  // Each of the S sequences decoded together gets one token per step.
-  sp.decode_aggregate = stepS > 0 ? double(S) / stepS : 0;
-  sp.decode_expected_aggregate = stepSe > 0 ? double(S) / stepSe : 0;
-  sp.decode_per_sequence = sp.decode_aggregate / double(S);
-  sp.decode_expected_per_sequence = sp.decode_expected_aggregate / double(S);
-
-  // Prefill: bounded by compute, and by reading the weights a micro-batch touches once per
-  // micro-batch (llama.cpp: n_ubatch tokens through the devices in turn; vLLM: a chunk of
-  // max_num_batched_tokens over the TP ranks in parallel).
-  if (tflops > 0 && !host_work) {
-    const uint64_t U = paged ? std::max<uint32_t>(e.runtime->max_num_batched_tokens, 1) : std::max<uint64_t>(e.ubatch, 1);
-    const double fracU = routed_fraction(a, U);
-    double t_mem = 0;
-    if (paged) {
-      for (size_t i = 0; i < pl.gpus.size(); i += pl.layout.tp) {
-        const Slot& s = pl.gpus[i];
-        t_mem += (s.read_fixed + s.read_routed * fracU) / (d.bandwidth_gb_per_s * 1e9);
-      }
-    } else {
-      for (const Slot& s : pl.gpus) t_mem += (s.read_fixed + s.read_routed * fracU) / (d.bandwidth_gb_per_s * 1e9);
-    }
-    const double by_compute = tflops * 1e12 * parallel / flops_token;
-    const double by_memory = t_mem > 0 ? double(U) / t_mem : by_compute;
-    sp.prefill = std::min(by_compute, by_memory);
-  }
-
-  const std::string eff_gpu = fixed1(gpu_eff * 100) + "%", eff_cpu = fixed1(cpu_eff * 100) + "%";
-  sp.assumptions.push_back("upper bounds: memory bandwidth at its peak (" + fixed1(d.bandwidth_gb_per_s) +
-                           " GB/s per device), no kernel-launch, synchronisation or communication time; real runs are slower");
-  sp.assumptions.push_back("a decode step reads each active weight once: attention, dense FFN, shared experts, router and output head, and for MoE layers " +
-                           std::to_string(a.n_expert_used) + " of " + std::to_string(a.n_expert) +
-                           " routed experts per token (with several sequences, the union of the experts they route to, routing taken as uniform)");
-  sp.assumptions.push_back("KV cache read for the whole context of " + std::to_string(e.context) + " tokens per sequence");
-  if (paged) {
-    sp.assumptions.push_back("tensor-parallel ranks read their shards in parallel; pipeline stages run one after another (no overlap of micro-batches)");
-  } else if (!d.is_cpu()) {
-    sp.assumptions.push_back("llama.cpp's layer split: the devices work one after another on each token, so their times add up");
-  }
-  if (d.is_cpu()) {
-    sp.assumptions.push_back(std::to_string(count) + " x " + fixed1(d.bandwidth_gb_per_s) +
-                             " GB/s of RAM bandwidth read in parallel (NUMA placement not modelled)");
-  } else if (host_work) {
-    sp.assumptions.push_back("weights in RAM are read at " + fixed1(host_bw) + " GB/s (" + host.name +
-                             "); prefill with RAM-resident weights is not estimated");
-  }
-  sp.assumptions.push_back("expected figures take " + eff_gpu + " of peak GPU bandwidth and " + eff_cpu +
-                           " of peak RAM bandwidth (sustained streaming reads, data/gpus.json)");
-  if (tflops > 0 && !host_work) {
-    sp.assumptions.push_back("prefill: 2 x " + std::to_string(e.params.active) + " active parameters per token at " +
-                             fixed1(tflops) + " dense TFLOPS" + (paged ? " per rank" : " (one device at a time)") +
-                             ", or the weights a micro-batch touches read once per micro-batch, whichever is slower");
-  }
-  return sp;
-}
-
 uint64_t n_moe_layers(const ModelArch& a) {
   uint64_t n = 0;
   for (uint32_t il = 0; il < a.n_layer; ++il) n += a.is_moe_layer(il);
@@ -808,7 +670,12 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   std::string reason;
   p.minimum = minimum_layout(e, m, d, &reason);
   p.minimum_reason = reason;
-  p.speed = speed_of(e, pl, d, host_dev, host_bw, req.count);
+  SpeedInputs in;
+  for (const Slot& s : pl.gpus) in.gpus.push_back(s);
+  in.host = pl.host;
+  in.tp = pl.layout.tp;
+  in.paged = is_paged(e);
+  p.speed = speed_of(e, in, d, host_dev, host_bw, req.count);
   return p;
 }
 
@@ -874,8 +741,6 @@ json part_json(const DevicePart& p) {
   return j;
 }
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
 }  // namespace
 
 json to_json(const Plan& p) {
@@ -898,22 +763,6 @@ json to_json(const Plan& p) {
             {"minimum", p.minimum ? layout_json(*p.minimum) : json(nullptr)},
             {"minimum_reason", p.minimum_reason}};
   return j;
-}
-
-json to_json(const Speed& s) {
-  auto num = [](double v) { return v > 0 && std::isfinite(v) ? json(round3(v)) : json(nullptr); };
-  return {{"upper_bound", true},
-          {"decode_tokens_per_s_per_sequence", num(s.decode_per_sequence)},
-          {"decode_tokens_per_s_aggregate", num(s.decode_aggregate)},
-          {"decode_expected_tokens_per_s_per_sequence", num(s.decode_expected_per_sequence)},
-          {"decode_expected_tokens_per_s_aggregate", num(s.decode_expected_aggregate)},
-          {"prefill_tokens_per_s", num(s.prefill)},
-          {"step_ms", num(s.step_ms)},
-          {"weights_read_per_token_bytes", uint64_t(std::llround(s.weights_read_per_token))},
-          {"kv_read_per_token_bytes", uint64_t(std::llround(s.kv_read_per_token))},
-          {"weights_read_per_step_bytes", uint64_t(std::llround(s.weights_read_per_step))},
-          {"compute_bound", s.compute_bound},
-          {"assumptions", s.assumptions}};
 }
 
 json to_json(const Suggestion& s) {

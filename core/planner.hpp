@@ -1,7 +1,7 @@
 #pragma once
-// Placement and speed: where an estimate's bytes go on a device x count (what is split across
-// devices, what is replicated on each), the smallest count a runtime accepts, partial offload to
-// system RAM, and upper bounds on decode and prefill speed from bandwidth and compute.
+// Placement: where an estimate's bytes go on a device x count (what is split across devices, what
+// is replicated on each), the smallest count a runtime accepts, partial offload to system RAM; the
+// speed of the placement comes from speed.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "estimate.hpp"
 #include "hardware.hpp"
+#include "speed.hpp"
 
 namespace vramcalc {
 
@@ -90,19 +91,6 @@ struct Layout {
   std::string description;
 };
 
-struct Speed {
-  double decode_per_sequence = 0;   // tokens/s, upper bound
-  double decode_aggregate = 0;
-  double decode_expected_per_sequence = 0;
-  double decode_expected_aggregate = 0;
-  double prefill = 0;               // tokens/s, upper bound; 0 when unknown
-  double step_ms = 0;               // one decode step, upper bound
-  double weights_read_per_token = 0;  // one sequence
-  double kv_read_per_token = 0;       // one sequence at the context
-  double weights_read_per_step = 0;   // all sequences (union of the experts they route to)
-  bool compute_bound = false;
-  std::vector<std::string> assumptions;
-};
 
 struct Plan {
   Device device;
@@ -144,7 +132,6 @@ struct Suggestion {
 Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id = "h100-sxm");
 
 nlohmann::json to_json(const Plan& p);
-nlohmann::json to_json(const Speed& s);
 nlohmann::json to_json(const Suggestion& s);
 
 }  // namespace vramcalc

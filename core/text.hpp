@@ -1,5 +1,7 @@
 #pragma once
 // Small text helpers shared by the catalogues.
+#include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace vramcalc {
@@ -14,6 +16,12 @@ inline bool iequals(const std::string& a, const std::string& b) {
     if (x != y) return false;
   }
   return true;
+}
+
+// A non-negative value with one decimal ("12.5"), independent of the locale.
+inline std::string fixed1(double v) {
+  const uint64_t tenths = uint64_t(std::llround(v * 10.0));
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
 }  // namespace vramcalc
