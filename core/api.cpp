@@ -203,7 +203,9 @@ EstimateRequest request_from_json(const json& req) {
   } else {
     r.model = read_text(req, "model", r.model);
   }
-  r.quant = read_text(req, "quant", r.quant);
+  // A quantized checkpoint's config gives its own format by default (AWQ, GPTQ, FP8, MXFP4, ...).
+  const bool quantized_checkpoint = r.custom && !r.gguf_file && !r.custom->checkpoint.method.empty();
+  r.quant = read_text(req, "quant", quantized_checkpoint ? std::string("checkpoint") : r.quant);
   r.context = read_count(req, "context", r.context);
   r.sequences = read_count(req, "sequences", r.sequences);
   r.kv_type = read_text(req, "kv_type", "");

@@ -36,7 +36,7 @@ Ftype ftype_from_name(const std::string& name) {
       {"Q5_0", Ftype::Q5_0}, {"Q5_1", Ftype::Q5_1}, {"Q4_K_M", Ftype::Q4_K_M}, {"Q4_K_S", Ftype::Q4_K_S},
       {"Q4_0", Ftype::Q4_0}, {"Q4_1", Ftype::Q4_1}, {"IQ4_XS", Ftype::IQ4_XS}, {"Q3_K_L", Ftype::Q3_K_L},
       {"Q3_K_M", Ftype::Q3_K_M}, {"Q3_K_S", Ftype::Q3_K_S}, {"Q2_K", Ftype::Q2_K}, {"F16", Ftype::F16},
-      {"BF16", Ftype::BF16}};
+      {"BF16", Ftype::BF16}, {"MXFP4_MOE", Ftype::MXFP4_MOE}};
   for (const auto& [n, f] : table) {
     if (name == n) return f;
   }
@@ -132,6 +132,7 @@ RuntimeProfile parse_runtime(const json& r) {
   p.max_num_batched_tokens = r.value("max_num_batched_tokens", 0u);
   p.non_torch_bytes = r.value("non_torch_bytes", uint64_t{0});
   p.cuda_graph_bytes = r.value("cuda_graph_bytes", uint64_t{0});
+  p.swa_full_tokens_ratio = r.value("swa_full_tokens_ratio", 0.0);
   return p;
 }
 

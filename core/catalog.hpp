@@ -54,6 +54,7 @@ struct RuntimeProfile {
   uint32_t max_num_batched_tokens = 0;
   uint64_t non_torch_bytes = 0;
   uint64_t cuda_graph_bytes = 0;
+  double swa_full_tokens_ratio = 0;  // SGLang: sliding-window pool tokens / full pool tokens
   bool is_llama_cpp() const { return engine == "llama.cpp"; }
 };
 

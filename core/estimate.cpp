@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpoint_quant.hpp"
 #include "errors.hpp"
 #include "json_writer.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -52,6 +54,7 @@ const char* gguf_ftype_name(uint32_t file_type) {
     case 17: return "Q5_K_M";
     case 18: return "Q6_K";
     case 30: return "IQ4_XS";
+    case 38: return "MXFP4_MOE";
     default: return "";
   }
 }
@@ -107,6 +110,9 @@ Estimate estimate(const EstimateRequest& req) {
     e.gguf_file = &*req.gguf_file;
     e.quant = cat.find_quant(gguf_ftype_name(req.gguf_file->file_type));
     if (!e.quant) e.quant = &gguf_file_format();
+  } else if (iequals(req.quant, kCheckpointQuant)) {
+    e.owned_quant = std::make_shared<const QuantFormat>(checkpoint_format(a));
+    e.quant = e.owned_quant.get();
   } else {
     e.quant = cat.find_quant(req.quant);
   }
@@ -184,25 +190,23 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.weights = gpu_weight_bytes(*tensors, *e.quant);
   }
+  // Multimodal checkpoints: GPU runtimes load the vision tower with the language model (in the
+  // checkpoint's 16-bit dtype); llama.cpp keeps it in a separate mmproj file.
+  e.params_vision = a.params_vision;
+  if (a.params_vision && !rt.is_llama_cpp() && e.weights.n_parts < e.weights.part_storage.size()) {
+    const uint64_t vb = a.params_vision * 2;
+    e.weights.add_part(WeightPart{"vision tower and projector (BF16)", 0, a.params_vision, vb});
+    e.weights.bytes += vb;
+    e.weights.tensor_data_bytes += vb;
+  }
   e.naive_weights_bytes = e.quant->nominal_bits > 0
                               ? uint64_t(std::llround(double(e.params.total) * e.quant->nominal_bits / 8.0))
                               : e.weights.bytes;
 
-  // KV cache cells.
-  uint64_t cells = 0, cells_swa = 0;
-  if (rt.is_llama_cpp()) {
-    // llama.cpp: -c context*sequences -np sequences with a unified cache (llama-server's default
-    // since PR #16736); n_ctx is padded (256, or 32 without flash attention in older builds).
-    const uint64_t padding = e.flash_attn ? rt.ctx_pad : rt.ctx_pad_no_fa;
-    cells = pad(e.context * e.sequences, padding);
-    // Sliding-window layers keep window x sequences + ubatch cells (llama-kv-cache-iswa).
-    cells_swa = std::min(cells, pad(uint64_t(a.sliding_window) * e.sequences + e.ubatch, padding));
-  } else {
-    // Paged cache: whole blocks per sequence.
-    cells = pad(e.context, rt.block_size) * e.sequences;
-    cells_swa = std::min(cells, pad(std::min<uint64_t>(e.context, a.sliding_window), rt.block_size) * e.sequences);
-  }
-  e.kv = kv_cache(a, mla, *e.kv_type, cells, cells_swa);
+  // KV cache cells, with the sliding-window layers capped as the runtime caps them.
+  const KvCells kc = kv_cells(a, rt, e.context, e.sequences, e.ubatch, e.flash_attn);
+  const uint64_t cells = kc.cells;
+  e.kv = kv_cache(a, mla, *e.kv_type, cells, kc.cells_swa);
 
   // Buffers and runtime overhead.
   if (rt.is_llama_cpp()) {
@@ -289,6 +293,7 @@ std::string to_json_text(const Estimate& e) {
   w.field("flash_attn", e.flash_attn).field("ubatch", e.ubatch).field("imatrix", e.imatrix);
 
   w.field("params_total", e.params.total).field("params_active", e.params.active).field("params_mtp", e.params_mtp);
+  w.field("params_vision", e.params_vision);
   w.field("weights_bytes", e.weights.bytes);
   w.field("bits_per_weight",
           e.params.total ? std::round(double(e.weights.bytes) * 8.0 / double(e.params.total) * 1000.0) / 1000.0 : 0.0);
@@ -328,6 +333,24 @@ std::string to_json_text(const Estimate& e) {
   if (e.params_mtp) {
     w.field("mtp", "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +
                        " parameters) is not loaded: GGUF conversion skips it and vLLM loads it only for speculative decoding");
+  }
+  if (e.params_vision) {
+    w.field("vision", a.vision_tower + ": " + std::to_string(e.params_vision) + " parameters, " +
+                          (rt.is_llama_cpp() ? "not in the text GGUF: llama.cpp loads them from a separate mmproj file (--mmproj) only for image input"
+                                             : "loaded with the model for image input, in BF16"));
+  }
+  if (a.sliding_window) {
+    const bool ignored = rt.is_llama_cpp() && a.swa_disabled_llama_cpp;
+    w.field("sliding_window", std::to_string(a.n_layer_swa) + " of " + std::to_string(a.n_layer) + " layers use a " +
+                                  (a.swa_kind == SwaKind::chunked ? "chunked" : "sliding") + " window of " +
+                                  std::to_string(a.sliding_window) + " tokens; " +
+                                  (ignored ? "llama.cpp ignores this model's window (PR #13676), so every layer caches the whole context"
+                                           : "those layers hold " + std::to_string(e.kv.cells_swa) + " cells instead of " +
+                                                 std::to_string(e.kv.cells)));
+  }
+  if (a.index_head_dim) {
+    w.field("indexer", "DeepSeek-V3.2 sparse attention keeps its indexer's keys per layer beside the MLA latent: " +
+                           std::to_string(indexer_row_bytes(a)) + " bytes per token per layer (FP8 keys and a float32 scale per 128)");
   }
   const KvLayerElems el = kv_layer_elems(a, rt.mla_cache);
   w.field("kv_cache", std::to_string(el.k) + " K + " + std::to_string(el.v) + " V values per token per layer, " +

@@ -2,6 +2,7 @@
 // One estimate: the memory a model needs for a format, context, sequence count and runtime,
 // as a breakdown whose parts sum to the total.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ struct GgufFileWeights {
 struct EstimateRequest {
   std::string model = "deepseek-r1-distill-qwen-7b";  // catalog id, ignored when custom is set
   std::optional<ModelArch> custom;                     // from a pasted config.json
-  std::string quant = "Q4_K_M";
+  std::string quant = "Q4_K_M";  // or "checkpoint": the format the model's files ship in
   uint64_t context = 4096;  // tokens per sequence
   uint64_t sequences = 1;   // sequences decoded at once, each with the full context
   std::string kv_type;      // empty: the runtime's default
@@ -57,8 +58,10 @@ struct Estimate {
   bool flash_attn = false;
   bool imatrix = false;
   const GgufFileWeights* gguf_file = nullptr;
+  std::shared_ptr<const QuantFormat> owned_quant;  // the "checkpoint" format, which quant points to
 
   ParamCounts params;
+  uint64_t params_vision = 0;        // vision tower + projector (loaded by GPU runtimes, not in the text GGUF)
   uint64_t params_mtp = 0;
   WeightBytes weights;
   uint64_t file_bytes = 0;           // GGUF presets: predicted file size

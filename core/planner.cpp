@@ -394,16 +394,11 @@ LayerMap layer_map(const Estimate& e) {
       if (t.n_dims == 1) m.output_replicated += bytes;
     }
   }
-  // KV: the rows of kv_cache(), per layer; sliding-window layers are the last n_layer_swa.
-  const KvLayerElems el = kv_layer_elems(a, e.runtime->mla_cache);
-  const uint64_t row = kv_row_bytes(*e.kv_type, el.k) + (el.v ? kv_row_bytes(*e.kv_type, el.v) : 0);
-  const uint32_t n_swa = a.sliding_window ? a.n_layer_swa : 0;
+  // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
+  const uint64_t row = kv_layer_row_bytes(a, e.runtime->mla_cache, *e.kv_type);
   m.kv.resize(a.n_layer);
   m.kv_row.assign(a.n_layer, row);
-  for (uint32_t il = 0; il < a.n_layer; ++il) {
-    const bool swa = il >= a.n_layer - n_swa;
-    m.kv[il] = row * (swa ? e.kv.cells_swa : e.kv.cells);
-  }
+  for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);
   return m;
 }
 

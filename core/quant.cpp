@@ -6,7 +6,7 @@ namespace vramcalc {
 const char* ggml_type_name(GgmlType t) {
   static constexpr const char* names[] = {
       "F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K",
-      "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0"};
+      "IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_NL", "IQ4_XS", "TQ1_0", "TQ2_0", "MXFP4"};
   static_assert(sizeof(names) / sizeof(names[0]) == kGgmlTypeCount);
   return names[static_cast<size_t>(t)];
 }
@@ -45,7 +45,18 @@ GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, co
   const int i_layer = t.layer;
   const int n_layer = static_cast<int>(a.n_layer);
 
+  if (f == F::MXFP4_MOE) {
+    // "MoE tensors -> MXFP4, other tensors -> Q8_0", the output head Q8_0 (llama_tensor_get_type).
+    return t.ne2 > 1 ? T::MXFP4 : T::Q8_0;
+  }
   switch (t.role) {
+    case Role::attn_qkv:
+      // Phi-3's fused projection: "attn_qkv.weight" gets Q4_K for Q3_K_M/L, Q5_K for Q4_K_M and
+      // Q6_K for Q5_K_M.
+      if (f == F::Q3_K_M || f == F::Q3_K_L) nt = T::Q4_K;
+      else if (f == F::Q4_K_M) nt = T::Q5_K;
+      else if (f == F::Q5_K_M) nt = T::Q6_K;
+      return nt;
     case Role::output: {
       // "if (arch == LLM_ARCH_FALCON || nx % qk_k != 0) new_type = GGML_TYPE_Q8_0; ...
       //  else if (new_type != GGML_TYPE_Q8_0) new_type = GGML_TYPE_Q6_K;"
@@ -131,8 +142,12 @@ GgmlType gguf_tensor_type(const ModelArch& a, const QuantFormat& q, const Tensor
   // convert_hf_to_gguf.py writes 1-D tensors, norms, biases and the MoE router in F32, and
   // llama-quantize leaves them alone ("quantize only 2D and 3D tensors", "do not quantize norm
   // tensors", "do not quantize expert gating tensors", names not ending in "weight").
-  if (t.n_dims == 1 || t.role == Role::ffn_gate_inp || t.role == Role::ffn_gate_inp_shexp) return T::F32;
-  if (!is_quantized(q.default_type)) return q.default_type;
+  if (t.n_dims == 1 || role_is_bias(t.role) || t.role == Role::ffn_gate_inp || t.role == Role::ffn_gate_inp_shexp) return T::F32;
+  if (!is_quantized(q.default_type)) {
+    // convert_hf_to_gguf.py (GptOssModel) copies gpt-oss's MXFP4 expert blocks as they are, so
+    // its F16/BF16 files keep the experts in MXFP4.
+    return a.checkpoint.method == "mxfp4" && role_is_routed_expert(t.role) && t.n_dims == 3 ? T::MXFP4 : q.default_type;
+  }
   GgmlType nt = pick_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix);
   if (is_quantized(nt) && !row_divides(types, nt, t.ne0)) {
     nt = fallback_type(nt, t.ne0);
@@ -183,7 +198,7 @@ WeightBytes gpu_weight_bytes(const std::vector<TensorGroup>& groups, const Quant
     const Tensor& t = g.tensor;
     if (!role_is_parameter(t.role)) continue;
     w.n_tensors += g.count;
-    if (!role_is_linear(t.role) || q.linear_bits == q.other_bits) {
+    if (!role_is_linear(t.role) || q.linear_bits == q.other_bits || (q.experts_only && !role_is_routed_expert(t.role))) {
       other.tensors += g.count;
       other.params += t.numel() * g.count;
       other.bytes += t.numel() * q.other_bits / 8 * g.count;

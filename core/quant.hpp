@@ -15,7 +15,7 @@ namespace vramcalc {
 // ggml tensor types used by the presets (names match data/quant_formats.json and ggml).
 enum class GgmlType : uint8_t {
   F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K,
-  IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS, TQ1_0, TQ2_0, COUNT
+  IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS, TQ1_0, TQ2_0, MXFP4, COUNT
 };
 constexpr size_t kGgmlTypeCount = static_cast<size_t>(GgmlType::COUNT);
 const char* ggml_type_name(GgmlType t);
@@ -30,7 +30,7 @@ using GgmlTypeTable = std::array<GgmlTypeInfo, kGgmlTypeCount>;
 // llama_ftype values of llama-quantize's presets that the rules distinguish.
 enum class Ftype : uint8_t {
   Q8_0, Q6_K, Q5_K_M, Q5_K_S, Q5_0, Q5_1, Q4_K_M, Q4_K_S, Q4_0, Q4_1, IQ4_XS,
-  Q3_K_L, Q3_K_M, Q3_K_S, Q2_K, F16, BF16
+  Q3_K_L, Q3_K_M, Q3_K_S, Q2_K, F16, BF16, MXFP4_MOE
 };
 
 enum class ScaleBlock : uint8_t { none, tensor, row, block2d, group };
@@ -51,6 +51,7 @@ struct QuantFormat {
   uint32_t block_rows = 0, block_cols = 0;  // block2d
   uint32_t group_size = 0;                  // group
   uint32_t zero_bits = 0;                   // group: packed zero point per group
+  bool experts_only = false;                // only routed experts take linear_bits (MXFP4 gpt-oss)
 };
 
 struct WeightPart {

@@ -42,6 +42,21 @@ const char* role_gguf_name(Role r) {
     case Role::ffn_gate_shexp: return "ffn_gate_shexp.weight";
     case Role::ffn_up_shexp: return "ffn_up_shexp.weight";
     case Role::ffn_down_shexp: return "ffn_down_shexp.weight";
+    case Role::attn_qkv: return "attn_qkv.weight";
+    case Role::rope_factors_long: return "rope_factors_long.weight";
+    case Role::rope_factors_short: return "rope_factors_short.weight";
+    case Role::attn_post_norm: return "post_attention_norm.weight";
+    case Role::ffn_post_norm: return "post_ffw_norm.weight";
+    case Role::attn_sinks: return "attn_sinks.weight";
+    case Role::ffn_gate_inp_bias: return "ffn_gate_inp.bias";
+    case Role::ffn_gate_exps_bias: return "ffn_gate_exps.bias";
+    case Role::ffn_up_exps_bias: return "ffn_up_exps.bias";
+    case Role::ffn_down_exps_bias: return "ffn_down_exps.bias";
+    case Role::indexer_attn_q_b: return "indexer.attn_q_b.weight";
+    case Role::indexer_attn_k: return "indexer.attn_k.weight";
+    case Role::indexer_k_norm: return "indexer.k_norm.weight";
+    case Role::indexer_k_norm_bias: return "indexer.k_norm.bias";
+    case Role::indexer_proj: return "indexer.proj.weight";
   }
   return "?";
 }
@@ -54,6 +69,7 @@ bool role_is_linear(Role r) {
     case Role::ffn_gate: case Role::ffn_up: case Role::ffn_down:
     case Role::ffn_gate_exps: case Role::ffn_up_exps: case Role::ffn_down_exps:
     case Role::ffn_gate_shexp: case Role::ffn_up_shexp: case Role::ffn_down_shexp:
+    case Role::attn_qkv: case Role::indexer_attn_q_b: case Role::indexer_attn_k:
       return true;
     default:
       return false;
@@ -61,10 +77,25 @@ bool role_is_linear(Role r) {
 }
 
 bool role_is_routed_expert(Role r) {
-  return r == Role::ffn_gate_exps || r == Role::ffn_up_exps || r == Role::ffn_down_exps;
+  return r == Role::ffn_gate_exps || r == Role::ffn_up_exps || r == Role::ffn_down_exps ||
+         r == Role::ffn_gate_exps_bias || r == Role::ffn_up_exps_bias || r == Role::ffn_down_exps_bias;
 }
 
-bool role_is_parameter(Role r) { return r != Role::rope_freqs; }
+bool role_is_bias(Role r) {
+  switch (r) {
+    case Role::attn_q_bias: case Role::attn_k_bias: case Role::attn_v_bias: case Role::attn_output_bias:
+    case Role::exp_probs_b: case Role::ffn_gate_inp_bias: case Role::ffn_gate_exps_bias: case Role::ffn_up_exps_bias:
+    case Role::ffn_down_exps_bias: case Role::indexer_k_norm_bias:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Tables the converter computes from the config (not weights of the checkpoint).
+bool role_is_parameter(Role r) {
+  return r != Role::rope_freqs && r != Role::rope_factors_long && r != Role::rope_factors_short;
+}
 
 namespace {
 
@@ -78,19 +109,32 @@ struct Builder {
 
 void add_ffn(Builder& b, const ModelArch& a, uint32_t il) {
   const uint64_t e = a.n_embd;
-  b.vec(Role::ffn_norm, e);
+  // gpt-oss names its pre-FFN norm post_attention_norm; Gemma puts a norm after the FFN too.
+  b.vec(a.moe_biases ? Role::attn_post_norm : Role::ffn_norm, e);
   if (!a.is_moe_layer(il)) {
-    b.mat(Role::ffn_gate, e, a.n_ff);
-    b.mat(Role::ffn_up, e, a.n_ff);
+    if (a.ffn_gate_up_fused) {
+      // Phi-3: gate_up_proj stays one tensor, ffn_up with 2 x n_ff rows (convert_hf_to_gguf.py).
+      b.mat(Role::ffn_up, e, 2 * uint64_t(a.n_ff));
+    } else {
+      b.mat(Role::ffn_gate, e, a.n_ff);
+      b.mat(Role::ffn_up, e, a.n_ff);
+    }
     b.mat(Role::ffn_down, a.n_ff, e);
+    if (a.attn_post_norm) b.vec(Role::ffn_post_norm, e);
     return;
   }
-  // Order as llama.cpp's deepseek2 / qwen2moe loaders list them.
+  // Order as llama.cpp's deepseek2 / qwen2moe / openai-moe loaders list them.
   b.mat(Role::ffn_gate_inp, e, a.n_expert);
+  if (a.moe_biases) b.vec(Role::ffn_gate_inp_bias, a.n_expert);
   if (a.expert_bias) b.vec(Role::exp_probs_b, a.n_expert);
   b.mat3(Role::ffn_gate_exps, e, a.n_ff_exp, a.n_expert);
   b.mat3(Role::ffn_down_exps, a.n_ff_exp, e, a.n_expert);
   b.mat3(Role::ffn_up_exps, e, a.n_ff_exp, a.n_expert);
+  if (a.moe_biases) {
+    b.mat(Role::ffn_gate_exps_bias, a.n_ff_exp, a.n_expert);
+    b.mat(Role::ffn_down_exps_bias, e, a.n_expert);
+    b.mat(Role::ffn_up_exps_bias, a.n_ff_exp, a.n_expert);
+  }
   if (a.n_ff_shexp > 0) {
     if (a.shared_expert_gate) b.mat(Role::ffn_gate_inp_shexp, e, 1);
     b.mat(Role::ffn_gate_shexp, e, a.n_ff_shexp);
@@ -122,14 +166,27 @@ void add_attention(Builder& b, const ModelArch& a, const TensorLayout& layout) {
       b.mat(Role::attn_kv_b, a.kv_lora_rank, n_head * (uint64_t(a.qk_nope_head_dim) + a.v_head_dim));
     }
     b.mat(Role::attn_output, n_head * uint64_t(a.v_head_dim), e);
+    if (a.index_n_heads > 0) {
+      // DeepSeek-V3.2 Indexer: wq_b [q_lora -> heads x head_dim], wk [hidden -> head_dim],
+      // k_norm (LayerNorm with bias), weights_proj [hidden -> heads].
+      b.mat(Role::indexer_attn_q_b, a.q_lora_rank, uint64_t(a.index_n_heads) * a.index_head_dim);
+      b.mat(Role::indexer_attn_k, e, a.index_head_dim);
+      b.vec(Role::indexer_k_norm, a.index_head_dim);
+      b.vec(Role::indexer_k_norm_bias, a.index_head_dim);
+      b.mat(Role::indexer_proj, e, a.index_n_heads);
+    }
     return;
   }
   const uint64_t q_out = uint64_t(a.n_head) * a.n_embd_head_k;
   const uint64_t k_out = uint64_t(a.n_head_kv) * a.n_embd_head_k;
   const uint64_t v_out = uint64_t(a.n_head_kv) * a.n_embd_head_v;
-  b.mat(Role::attn_q, e, q_out);
-  b.mat(Role::attn_k, e, k_out);
-  b.mat(Role::attn_v, e, v_out);
+  if (a.attn_qkv_fused) {
+    b.mat(Role::attn_qkv, e, q_out + k_out + v_out);
+  } else {
+    b.mat(Role::attn_q, e, q_out);
+    b.mat(Role::attn_k, e, k_out);
+    b.mat(Role::attn_v, e, v_out);
+  }
   if (a.attn_qkv_bias) {
     b.vec(Role::attn_q_bias, q_out);
     b.vec(Role::attn_k_bias, k_out);
@@ -141,6 +198,8 @@ void add_attention(Builder& b, const ModelArch& a, const TensorLayout& layout) {
   }
   b.mat(Role::attn_output, uint64_t(a.n_head) * a.n_embd_head_v, e);
   if (a.attn_o_bias) b.vec(Role::attn_output_bias, e);
+  if (a.attn_sinks) b.vec(Role::attn_sinks, a.n_head);
+  if (a.attn_post_norm) b.vec(Role::attn_post_norm, e);
 }
 
 }  // namespace
@@ -155,6 +214,11 @@ std::vector<Tensor> enumerate_tensors(const ModelArch& a, const TensorLayout& la
   // Llama 3.1-style RoPE scaling is stored as a table of n_rot/2 frequency factors
   // (convert_hf_to_gguf.py LlamaModel.generate_extra_tensors).
   if (a.rope_freqs) g.vec(Role::rope_freqs, a.n_embd_head_k / 2);
+  // Phi-3 LongRoPE: long and short factor tables of n_rot/2 (convert_hf_to_gguf.py Phi3MiniModel).
+  if (a.rope_factors_long_short) {
+    g.vec(Role::rope_factors_long, a.n_embd_head_k / 2);
+    g.vec(Role::rope_factors_short, a.n_embd_head_k / 2);
+  }
   for (uint32_t il = 0; il < a.n_layer; ++il) {
     Builder b{out, int32_t(il)};
     add_attention(b, a, layout);
@@ -179,8 +243,9 @@ uint64_t mtp_params(const ModelArch& a) {
   for (const Tensor& x : t) per_layer += x.numel();
   const uint64_t e = a.n_embd;
   per_layer += 3 * e + 2 * e * e;  // enorm, hnorm, shared_head.norm, eh_proj
-  // The checkpoint stores the module with its own copy of the embedding and the output head.
-  per_layer += 2 * e * a.n_vocab;
+  // DeepSeek's checkpoint stores the module with its own copy of the embedding and the output
+  // head; GLM-4.5's shares the main model's.
+  if (a.nextn_own_head) per_layer += 2 * e * a.n_vocab;
   return per_layer * a.n_nextn_layer;
 }
 

@@ -19,6 +19,12 @@ enum class Role : uint8_t {
   ffn_norm, ffn_gate, ffn_up, ffn_down,
   ffn_gate_inp, exp_probs_b, ffn_gate_exps, ffn_up_exps, ffn_down_exps,
   ffn_gate_inp_shexp, ffn_gate_shexp, ffn_up_shexp, ffn_down_shexp,
+  // Phi-3 (fused projections, LongRoPE factor tables), Gemma 2/3 (norms after attention and FFN)
+  attn_qkv, rope_factors_long, rope_factors_short, attn_post_norm, ffn_post_norm,
+  // gpt-oss: attention sinks and the biases of the router and the experts
+  attn_sinks, ffn_gate_inp_bias, ffn_gate_exps_bias, ffn_up_exps_bias, ffn_down_exps_bias,
+  // DeepSeek-V3.2's lightning indexer
+  indexer_attn_q_b, indexer_attn_k, indexer_k_norm, indexer_k_norm_bias, indexer_proj,
 };
 
 // The GGUF name without the "blk.N." prefix, e.g. "attn_v.weight".
@@ -39,6 +45,7 @@ struct Tensor {
 bool role_is_linear(Role r);        // a weight matrix of attention or FFN (quantized by GPU formats)
 bool role_is_routed_expert(Role r); // only n_expert_used of n_expert are read per token
 bool role_is_parameter(Role r);     // false for tensors computed at conversion (rope_freqs)
+bool role_is_bias(Role r);          // "*.bias": llama-quantize leaves them in F32, 2-D or not
 
 // Tensors that share a role and a shape, and whose GGUF type cannot depend on their layer, are
 // summed as one group; the layer-dependent ones (attn_v, ffn_down*) stay one per layer. An
