@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <deque>
-#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -226,11 +225,12 @@ TEST_CASE("exact parameter counts where the publisher lists them to the paramete
 TEST_CASE("active parameters per token follow the publishers' conventions") {
   // OpenAI gpt-oss model card, Table 1: active parameters exclude the embedding (the unembedding
   // counts): 3.61B for gpt-oss-20b, 5.13B for gpt-oss-120b.
-  for (auto [layers, experts, active] : {std::tuple{24u, 32u, 3.61}, std::tuple{36u, 128u, 5.13}}) {
-    const ModelArch a = arch_from_hf_config(gpt_oss(layers, experts));
+  struct Oss { uint32_t layers, experts; double value; };
+  for (const Oss r : {Oss{24, 32, 3.61}, Oss{36, 128, 5.13}}) {
+    const ModelArch a = arch_from_hf_config(gpt_oss(r.layers, r.experts));
     const ParamCounts p = count_params(a, enumerate_tensors(a, {}));
-    CAPTURE(experts);
-    CHECK(std::fabs(billions(p.active - uint64_t(a.n_vocab) * a.n_embd) - active) <= 0.005);
+    CAPTURE(r.experts);
+    CHECK(std::fabs(billions(p.active - uint64_t(a.n_vocab) * a.n_embd) - r.value) <= 0.005);
   }
   // Llama 4 model card: 17B active for Scout and Maverick (one routed expert plus the shared one).
   for (uint32_t e : {16u, 128u}) {
@@ -239,10 +239,12 @@ TEST_CASE("active parameters per token follow the publishers' conventions") {
     CHECK(std::fabs(billions(p.active) - 17.0) <= 0.5);
   }
   // GLM-4.5 model card: 32B active (12B for Air), counted without the embedding and output head.
-  for (auto [cfg, active] : {std::pair{glm45(), 32.0}, std::pair{glm45_air(), 12.0}}) {
-    const ModelArch a = arch_from_hf_config(cfg);
+  struct Glm { json cfg; double value; };
+  for (const Glm& r : {Glm{glm45(), 32.0}, Glm{glm45_air(), 12.0}}) {
+    const ModelArch a = arch_from_hf_config(r.cfg);
     const ParamCounts p = count_params(a, enumerate_tensors(a, {}));
-    CHECK(std::fabs(billions(p.active - 2ull * a.n_vocab * a.n_embd) - active) / active <= 0.03);
+    CAPTURE(r.value);
+    CHECK(std::fabs(billions(p.active - 2ull * a.n_vocab * a.n_embd) - r.value) / r.value <= 0.03);
   }
   // Kimi K2 model card: 32B activated.
   CHECK(std::fabs(billions(params_of(kimi_k2()).active) - 32.0) <= 1.0);
@@ -273,13 +275,14 @@ TEST_CASE("published GGUF model sizes: the tensors llama-bench sums, to its two 
 
 TEST_CASE("gpt-oss ships its experts in MXFP4: 17 bytes per 32 values, the rest in BF16") {
   // OpenAI gpt-oss model card: checkpoints of 12.8 GiB (20b) and 60.8 GiB (120b).
-  for (auto [layers, experts, gib] : {std::tuple{24u, 32u, 12.8}, std::tuple{36u, 128u, 60.8}}) {
-    const ModelArch a = arch_from_hf_config(gpt_oss(layers, experts));
+  struct Oss { uint32_t layers, experts; double value; };
+  for (const Oss r : {Oss{24, 32, 12.8}, Oss{36, 128, 60.8}}) {
+    const ModelArch a = arch_from_hf_config(gpt_oss(r.layers, r.experts));
     CHECK(a.checkpoint.method == "mxfp4");
     CHECK(a.checkpoint.experts_only);
     const Estimate e = estimate_of(a, "checkpoint", 4096, "vllm");
-    CAPTURE(experts);
-    CHECK(std::fabs(double(e.weights.bytes) / testing::kGiB - gib) <= 0.05);
+    CAPTURE(r.experts);
+    CHECK(std::fabs(double(e.weights.bytes) / testing::kGiB - r.value) <= 0.05);
   }
 }
 
