@@ -1,10 +1,10 @@
 // The page's benchmark (not a test): bytes transferred to the first result (raw and gzip), cold
 // time from navigation to performance.mark('first-result'), and the time one input change takes
-// to update the result. Needs dist/ (scripts/build). Budgets: < 100 KB gzip, < 250 ms, < 16 ms.
+// to update the result. Needs dist/ (scripts/build). The byte budget is a test
+// (tests/browser/budget.test.mjs); bench/perf-harness.sh runs the reference method beside the floor.
 //
 //   node bench/page-bench.mjs [--runs N]
-import { gzipSync } from 'node:zlib';
-import { openBrowser } from '../tests/browser/harness.mjs';
+import { firstResultBytes, openBrowser } from '../tests/browser/harness.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
@@ -14,37 +14,13 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 // No service worker: after the first load it would answer from its cache, and no load would be cold.
 const b = await openBrowser({ serviceWorkers: 'block' });
 try {
-  // Bytes: every response up to the first result, as served and as gzip would send it.
-  const page = await b.context.newPage();
-  const bodies = [];
-  page.on('response', async (r) => {
-    try { bodies.push({ url: r.url(), body: await r.body() }); } catch { /* redirects have no body */ }
-  });
-  await page.goto(`${b.origin}/`);
-  await page.waitForFunction(() => performance.getEntriesByName('first-result').length > 0);
-  await page.waitForTimeout(50);
-  // Only what was requested before the mark counts; what the page fetches afterwards (the extras
-  // module with the hardware planner, icons) is listed apart.
-  const before = new Set(await page.evaluate(() => {
-    const mark = performance.getEntriesByName('first-result')[0].startTime;
-    return performance.getEntriesByType('resource').filter((e) => e.startTime <= mark).map((e) => e.name);
-  }));
-  before.add(`${b.origin}/`);
-  const after = bodies.filter(({ url }) => !before.has(url));
-  let raw = 0;
-  let gz = 0;
-  const rows = bodies.filter(({ url }) => before.has(url)).map(({ url, body }) => {
-    const g = gzipSync(body, { level: 9 }).length;
-    raw += body.length;
-    gz += g;
-    return `  ${new URL(url).pathname.padEnd(22)} ${kb(body.length).padStart(11)} ${kb(g).padStart(11)} gzip`;
-  });
-  console.log('bytes to first result:');
-  console.log(rows.join('\n'));
-  console.log(`  ${'total'.padEnd(22)} ${kb(raw).padStart(11)} ${kb(gz).padStart(11)} gzip (budget 100 KB gzip)`);
-  console.log(`fetched after the first result: ${after.map(({ url, body }) =>
-    `${new URL(url).pathname} ${kb(gzipSync(body, { level: 9 }).length)} gzip`).join(', ') || 'nothing'}`);
-  await page.close();
+  // Bytes: every response requested before the first result, as served and as gzip -9 sends it;
+  // what the page fetches afterwards (the extras module with the hardware planner, icons) apart.
+  const bytes = await firstResultBytes(b, '/');
+  console.log(`bytes to first result (${bytes.files.length} requests):`);
+  for (const f of bytes.files) console.log(`  ${f.path.padEnd(26)} ${kb(f.raw).padStart(11)} ${kb(f.gzip).padStart(11)} gzip`);
+  console.log(`  ${'total'.padEnd(26)} ${kb(bytes.raw).padStart(11)} ${kb(bytes.gzip).padStart(11)} gzip (target 33 KiB gzip)`);
+  console.log(`fetched after the first result: ${bytes.after.map((f) => `${f.path} ${kb(f.gzip)} gzip`).join(', ') || 'nothing'}`);
 
   // Cold start: a new page each time; the server sends no validators, so nothing is reused.
   const cold = [];

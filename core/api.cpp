@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "fields.hpp"
 #include "hardware.hpp"
 #include "json_writer.hpp"
 #include "planner.hpp"
@@ -33,18 +34,7 @@ uint64_t read_count(const json& req, const char* field, uint64_t fallback) {
     if (d > 1e15) throw InputError("invalid_" + f, f, f + " is far too large (got " + v.dump() + ")");
     return static_cast<uint64_t>(d);
   }
-  if (v.is_string()) {
-    // Numbers typed in a form or a URL arrive as text.
-    const std::string s = v.get<std::string>();
-    if (s.empty()) throw InputError("invalid_" + f, f, f + " is empty: enter a whole number");
-    uint64_t n = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') throw InputError("invalid_" + f, f, f + " must be a positive whole number (got \"" + s + "\")");
-      if (n > 100'000'000'000'000ull) throw InputError("invalid_" + f, f, f + " is far too large (got \"" + s + "\")");
-      n = n * 10 + uint64_t(c - '0');
-    }
-    return n;
-  }
+  if (v.is_string()) return count_from_text(f, v.get<std::string>());  // numbers typed in a form or a URL
   throw InputError("invalid_" + f, f, f + " must be a number (got " + v.dump() + ")");
 }
 

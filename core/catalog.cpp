@@ -59,12 +59,7 @@ CatalogModel parse_model(const json& m) {
   cm.params_official = m.at("params_official").get<std::string>();
   cm.params_active_official = m.at("params_active_official").get<std::string>();
   cm.base_model = m.value("base_model", "");
-  cm.tensors_split = enumerate_tensors(cm.arch, TensorLayout{true});
-  cm.tensors_legacy = enumerate_tensors(cm.arch, TensorLayout{false});
-  cm.groups_split = group_tensors(cm.tensors_split);
-  cm.groups_legacy = group_tensors(cm.tensors_legacy);
-  cm.params = count_params(cm.arch, cm.groups_legacy);
-  cm.params_mtp = mtp_params(cm.arch);
+  complete_catalog_model(cm);
   return cm;
 }
 
@@ -175,8 +170,22 @@ Catalog parse_catalog(const std::string& models_text, const std::string& quant_t
   return c;
 }
 
+void complete_catalog_model(CatalogModel& cm) {
+  cm.tensors_split = enumerate_tensors(cm.arch, TensorLayout{true});
+  cm.tensors_legacy = enumerate_tensors(cm.arch, TensorLayout{false});
+  cm.groups_split = group_tensors(cm.tensors_split);
+  cm.groups_legacy = group_tensors(cm.tensors_legacy);
+  cm.params = count_params(cm.arch, cm.groups_legacy);
+  cm.params_mtp = mtp_params(cm.arch);
+}
+
 const Catalog& catalog() {
+#ifdef VRAMCALC_GENERATED_CATALOG
+  // The WebAssembly build: the same catalogue, compiled from the tables the native build wrote.
+  static const Catalog c = generated_catalog();
+#else
   static const Catalog c = parse_catalog(embedded::models_json, embedded::quant_formats_json, embedded::runtimes_json);
+#endif
   return c;
 }
 

@@ -72,8 +72,13 @@ struct Catalog {
   const KvType* find_kv_type(const std::string& name) const;
 };
 
-// The catalog built from the embedded data files (parsed on first use).
+// The catalog built from the embedded data files (parsed on first use; in the WebAssembly build,
+// constructed from the tables tools/catalog_tables.cpp generated from the same files).
 const Catalog& catalog();
+// The generated tables (defined only in builds that compile them).
+Catalog generated_catalog();
+// Fills what a catalogue model derives from its architecture: tensor lists, groups, parameters.
+void complete_catalog_model(CatalogModel& cm);
 
 // Builds a catalog from JSON texts (used by catalog() and by tests of the data files).
 Catalog parse_catalog(const std::string& models_json, const std::string& quant_formats_json,

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "json_number.hpp"
 
 namespace vramcalc {
 
@@ -42,7 +42,7 @@ class JsonWriter {
   JsonWriter& value(uint32_t n) { return value(uint64_t(n)); }
   JsonWriter& value(double d) {
     comma();
-    out_ += nlohmann::json(d).dump();  // nlohmann's shortest round-trip form (no float to_chars in every libc++)
+    out_ += json_number(d);  // the shortest round-trip form (no float to_chars in every libc++)
     return *this;
   }
   JsonWriter& null() {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esc, fmtBytes, fmtInt, fmtParams } from '../web/js/format.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONTEXTS, TABLE_MODELS, TABLE_QUANT } from '../web/js/views.js';
@@ -175,8 +175,12 @@ if (html.includes('{{')) throw new Error('prerender: a placeholder was left in i
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'js'), { recursive: true });
+// The first script's own imports are announced in the head, so they are fetched with it (one
+// round trip after the HTML) rather than after it has arrived.
+const firstImports = await writeScriptsAndStyles();
+const preloads = firstImports.map((f) => `<link rel="modulepreload" href="${f}">`).join('\n');
+html = html.replace('<script type="module" src="js/app.js"></script>', (tag) => (preloads ? `${tag}\n${preloads}` : tag));
 writeFileSync(join(out, 'index.html'), html);
-await writeScriptsAndStyles();
 for (const name of ['vramcalc', 'vramcalc-extras']) {
   await writeGlue(join(wasmDir, `${name}.js`), join(out, `${name}.js`));
   cpSync(join(wasmDir, `${name}.wasm`), join(out, `${name}.wasm`));
@@ -220,12 +224,16 @@ async function writeScriptsAndStyles() {
   if (!esbuild) {
     cpSync(join(web, 'style.css'), join(out, 'style.css'));
     cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
-    return;
+    return [];
   }
   const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
   // Code splitting: what the first result does not need (sections' markup, offline support,
   // Embed panel) goes into chunks fetched after it.
-  await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
-    chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020' });
+  const built = await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
+    chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020', metafile: true });
   await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
+  // The chunks the entry imports statically (paths relative to the page).
+  const entry = Object.entries(built.metafile.outputs).find(([, o]) => o.entryPoint)?.[1];
+  return (entry?.imports ?? []).filter((i) => i.kind === 'import-statement')
+    .map((i) => relative(out, resolve(i.path)).split('\\').join('/'));  // metafile paths are relative to the cwd
 }

@@ -1,4 +1,4 @@
-// The only file that includes Emscripten's headers: it exposes the core's JSON API to JavaScript.
+// The only file that includes Emscripten's headers: it exposes the core's API to JavaScript.
 // Strings cross the boundary by value (no objects to .delete()); errors come back as data.
 // It is compiled twice (see CMakeLists.txt): the calculator module (first result) and the
 // extras module (hardware planner, cost, GGUF reader).
@@ -8,6 +8,7 @@
 
 #include "api.hpp"
 #include "cost.hpp"
+#include "fields.hpp"
 #include "gguf.hpp"
 
 namespace {
@@ -23,8 +24,14 @@ std::string catalog() { return vramcalc::catalog_json_text(); }
 #endif
 
 #ifdef VRAMCALC_WASM_PART_CALCULATOR
-// The first-result module: estimates without the hardware planner.
-std::string estimate(const std::string& request_json) { return vramcalc::estimate_json_without_hardware(request_json); }
+// The first-result module: estimates of catalogue models without the hardware planner, from the
+// form's fields as text (no JSON parser in this module). A pasted config.json, a GGUF file and
+// the hardware fields go to the extras module.
+std::string estimate_fields(const std::string& model, const std::string& quant, const std::string& context,
+                            const std::string& sequences, const std::string& runtime, const std::string& kv_type,
+                            const std::string& flash_attn) {
+  return vramcalc::estimate_fields_json(model, quant, context, sequences, runtime, kv_type, flash_attn);
+}
 #endif
 
 #ifdef VRAMCALC_WASM_PART_EXTRAS
@@ -44,8 +51,11 @@ std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summa
 EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("version", &version);
   emscripten::function("catalog", &catalog);
-  emscripten::function("estimate", &estimate);
+#ifdef VRAMCALC_WASM_PART_CALCULATOR
+  emscripten::function("estimateFields", &estimate_fields);
+#endif
 #ifdef VRAMCALC_WASM_PART_EXTRAS
+  emscripten::function("estimate", &estimate);
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
 #endif

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser } from './harness.mjs';
+import { expectSearch, openBrowser } from './harness.mjs';
 import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
 let b;
@@ -35,7 +35,7 @@ describe('the hardware section', () => {
     assert.ok(ids.includes('custom'));
     assert.equal(ids[0], '', 'no device by default');
     assert.equal(await page.isVisible('#f-mem'), false, 'custom fields hidden until chosen');
-    assert.equal(new URL(page.url()).search, '');
+    await expectSearch(page, '');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -70,7 +70,7 @@ describe('the hardware section', () => {
     assert.equal(rows, 2, 'one row per pipeline stage');
     const listed = await text(page, '#hw-result .split-rep');
     for (const line of [...sixteen.plan.split, ...sixteen.plan.replicated]) assert.ok(listed.includes(line), line);
-    assert.equal(new URL(page.url()).search, `${R1_FP8_QUERY}&gpu=h100-sxm&gpus=16`);
+    await expectSearch(page, `${R1_FP8_QUERY}&gpu=h100-sxm&gpus=16`);
     // The memory result above is unchanged by the device.
     const mem = native(...R1_FP8);
     assert.equal(await dataNum(page, '#total', 'bytes'), mem.total_bytes);
@@ -93,7 +93,7 @@ describe('the hardware section', () => {
     const ramRow = await page.$$eval('#hw-devices tbody tr th', (ths) => ths.map((t) => t.textContent));
     assert.deepEqual(ramRow, ['GPU 0', 'RAM']);
     assert.match(await text(page, '#hw-result'), new RegExp(`--n-cpu-moe ${r.plan.offload.cpu_moe_layers}`));
-    assert.equal(new URL(page.url()).search, '?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=512');
+    await expectSearch(page, '?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=512');
 
     // An explicit --n-cpu-moe count.
     await page.fill('#f-ncmoe', '61');
@@ -147,7 +147,7 @@ describe('the hardware section', () => {
     const r = native('--model', 'deepseek-r1-distill-llama-70b', '--custom-gpu', '48:960');
     assert.equal(await fits(page), String(r.plan.fits));
     assert.equal(await dataNum(page, '#hw-decode-expected', 'tps'), r.speed.decode_expected_tokens_per_s_aggregate);
-    assert.equal(new URL(page.url()).search, '?model=deepseek-r1-distill-llama-70b&gpu=custom&mem=48&bw=960');
+    await expectSearch(page, '?model=deepseek-r1-distill-llama-70b&gpu=custom&mem=48&bw=960');
     await page.close();
   });
 
@@ -156,6 +156,7 @@ describe('the hardware section', () => {
     await page.selectOption('#f-gpu', 'm3-ultra-512gb');
     await page.fill('#f-gpus', '2');
     await page.check('input[name="unit"][value="gib"]');
+    await expectSearch(page, '?model=deepseek-r1&unit=gib&gpu=m3-ultra-512gb&gpus=2');
     const url = page.url();
     const verdict = await text(page, '#hw-verdict');
     await page.close();
@@ -166,7 +167,7 @@ describe('the hardware section', () => {
     assert.match(await text(again, '#hw-result'), /GiB/);
     // Back to no device: the placement parameters leave the link.
     await again.selectOption('#f-gpu', '');
-    assert.equal(new URL(again.url()).search, '?model=deepseek-r1&unit=gib&gpus=2');
+    await expectSearch(again, '?model=deepseek-r1&unit=gib&gpus=2');
     assert.match(await text(again, '#hw-verdict'), /Choose a device/);
     await again.close();
   });

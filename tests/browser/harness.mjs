@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 // Shared by the browser tests and bench/page-bench.mjs: serves dist/ on a free localhost port and
 // drives Debian's Chromium through playwright-core (no browser download).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,5 +60,47 @@ export async function openBrowser(options = {}) {
       await browser.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * Checks the query the page wrote to the address bar. The page writes it when idle after an
+ * input, so this waits (up to 5 s) for it to equal `expected` before comparing.
+ */
+export async function expectSearch(page, expected) {
+  await page.waitForFunction((q) => location.search === q, expected, { timeout: 5000 }).catch(() => {});
+  assert.equal(new URL(page.url()).search, expected);
+}
+
+/**
+ * What a cold visit requests before performance.mark('first-result'): each response started
+ * before the mark, with its size as served and as gzip -9 would send it (how a static host
+ * compresses text; the wasm is compressed the same way). Also what was fetched after the mark.
+ * Needs a browser from openBrowser({ serviceWorkers: 'block' }), so nothing comes from a cache.
+ */
+export async function firstResultBytes(b, path = '/') {
+  const page = await b.context.newPage();
+  const bodies = [];
+  page.on('response', async (r) => {
+    try {
+      bodies.push({ url: r.url(), body: await r.body() });
+    } catch { /* redirects have no body */ }
+  });
+  await page.goto(`${b.origin}${path}`);
+  await page.waitForFunction(() => performance.getEntriesByName('first-result').length > 0);
+  await page.waitForTimeout(100);
+  const started = new Set(await page.evaluate(() => {
+    const mark = performance.getEntriesByName('first-result')[0].startTime;
+    return performance.getEntriesByType('resource').filter((e) => e.startTime <= mark).map((e) => e.name);
+  }));
+  started.add(`${b.origin}${path}`);
+  await page.close();
+  const size = ({ url, body }) => ({ path: new URL(url).pathname, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  const before = bodies.filter(({ url }) => started.has(url)).map(size);
+  return {
+    files: before,
+    raw: before.reduce((s, f) => s + f.raw, 0),
+    gzip: before.reduce((s, f) => s + f.gzip, 0),
+    after: bodies.filter(({ url }) => !started.has(url)).map(size),
   };
 }

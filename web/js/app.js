@@ -163,11 +163,33 @@ function update() {
     performance.mark('result-updated');
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
-    showError(e, s);
-    staleHardware();
-    setCostHardware({ error: e });
+    if (e.code === 'needs_planner') {
+      // A pasted config.json is read by the extras module: fetch it, then estimate.
+      statusEl.textContent = 'Loading the full calculator…';
+      withPlanner(update);
+    } else {
+      showError(e, s);
+      staleHardware();
+      setCostHardware({ error: e });
+    }
   }
-  writeUrl(s);
+  scheduleUrl(s);
+}
+
+// The address bar follows the settings once the page is idle: history.replaceState costs
+// 0.7-2 ms, which would delay every redraw of the result.
+let urlPending = null;
+function scheduleUrl(s) {
+  const idle = urlPending === null;
+  urlPending = s;
+  if (!idle) return;
+  const write = () => {
+    const latest = urlPending;
+    urlPending = null;
+    if (latest) writeUrl(latest);
+  };
+  if (globalThis.requestIdleCallback) requestIdleCallback(write, { timeout: 500 });
+  else setTimeout(write, 50);
 }
 
 /** The settings of every section in the address bar, only those that differ from the defaults. */
@@ -256,6 +278,7 @@ async function start() {
   }
   $('t-ctx').addEventListener('change', renderTables);
   $('copy-link').addEventListener('click', async () => {
+    writeUrl();  // the link as the form stands, even before an idle moment wrote it
     try {
       await navigator.clipboard.writeText(location.href);
       statusEl.textContent = 'Link copied.';

@@ -1,9 +1,10 @@
 // The one module that touches the WebAssembly modules: it loads them, maps the core's errors into
 // EstimateError, and hands out parsed JSON. There are two modules (wasm/CMakeLists.txt):
 //
-// - the calculator (vramcalc.js + vramcalc.wasm: estimate, catalog), which the first result
-//   needs. It leaves the hardware planner out to stay small: a request with placement fields gets
-//   a needs_planner error. On the page its glue, a classic script defining
+// - the calculator (vramcalc.js + vramcalc.wasm: estimateFields, catalog), which the first result
+//   needs. It leaves the hardware planner and the JSON reader out to stay small: it takes a
+//   catalogue model's form fields, and any other request (placement fields, a pasted config)
+//   gets a needs_planner error. On the page its glue, a classic script defining
 //   createVramcalcModule, is loaded by a <script> tag in index.html and fetches vramcalc.wasm from
 //   its own directory.
 // - the extras (vramcalc-extras.js + .wasm: the full estimate with placement, speed and the
@@ -38,10 +39,10 @@ async function start(create, moduleArgs, what) {
 
 /** m[fn](arg) -> parsed JSON; {error} from the core and exceptions become EstimateError. */
 function caller(m, what) {
-  return (fn, arg) => {
+  return (fn, ...args) => {
     let text;
     try {
-      text = arg === undefined ? m[fn]() : m[fn](arg);
+      text = m[fn](...args);
     } catch (e) {
       throw new EstimateError({ code: 'internal', message: `The ${what} failed: ${e?.message ?? e}` });
     }
@@ -49,6 +50,28 @@ function caller(m, what) {
     if (out && out.error) throw new EstimateError(out.error);
     return out;
   };
+}
+
+// What the calculator module takes: a catalogue model's form fields as text (estimateFields).
+const FIELDS = ['model', 'quant', 'context', 'sequences', 'runtime', 'kv_type', 'flash_attn'];
+
+/**
+ * The calculator module's arguments for a request, or the first field it cannot take (a pasted
+ * config, a GGUF file, hardware fields, or a number the form would not hold), which needs the
+ * extras module. Missing fields get the core's defaults, as the JSON reader gives them.
+ */
+export function fieldArgs(request, defaults) {
+  for (const k of Object.keys(request)) if (request[k] != null && !FIELDS.includes(k)) return { needs: k };
+  const text = (k) => {
+    const v = request[k] ?? defaults[k] ?? '';
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && k !== 'flash_attn') return String(v);
+    if (typeof v === 'boolean' && k === 'flash_attn') return v ? 'on' : 'off';
+    return null;
+  };
+  const args = FIELDS.map(text);
+  const bad = args.indexOf(null);
+  return bad >= 0 ? { needs: FIELDS[bad] } : { args };
 }
 
 /**
@@ -59,12 +82,24 @@ function caller(m, what) {
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
   const m = await start(create, moduleArgs, 'calculator module');
   const call = caller(m, 'calculator');
+  const catalog = call('catalog');
   let full = null;
+  const calculator = (request) => {
+    const { args, needs } = fieldArgs(request, catalog.defaults);
+    if (needs) {
+      throw new EstimateError({ code: 'needs_planner', field: needs, message: `${needs} needs the full module, which loads next` });
+    }
+    return call('estimateFields', ...args);
+  };
   return {
-    catalog: call('catalog'),
+    catalog,
     version: m.version(),
-    /** @param {object} request the core's request object; numbers may be strings as typed */
-    estimate: (request) => (full ? full(request) : call('estimate', JSON.stringify(request))),
+    /**
+     * @param {object} request the core's request object; numbers may be strings as typed. Until
+     *   upgrade() the calculator module answers, and requests it cannot take (see fieldArgs) throw
+     *   a needs_planner error naming the field.
+     */
+    estimate: (request) => (full ? full(request) : calculator(request)),
     /** True once estimates go to the extras module, which has the hardware planner. */
     get hasPlanner() {
       return full !== null;

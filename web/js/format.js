@@ -8,8 +8,23 @@ const SCALES = {
 
 export const UNIT_NAMES = { gb: 'GB', gib: 'GiB' };
 
-const fixed = (v, digits) =>
-  v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// Building an Intl.NumberFormat costs tens of microseconds and toLocaleString with options builds
+// one per call, so each set of options gets one formatter, made on first use and kept.
+const formatters = new Map();
+function formatter(min, max, significant = false) {
+  const key = `${min}|${max}|${significant}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const opts = significant ? { maximumSignificantDigits: max } : { minimumFractionDigits: min, maximumFractionDigits: max };
+    f = new Intl.NumberFormat('en-US', opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+/** Exactly `digits` decimals: "1,234.50". */
+export const fixed = (v, digits) => formatter(digits, digits).format(v);
+/** Up to `digits` decimals, none forced. */
+const upTo = (v, digits) => formatter(0, digits).format(v);
 
 /** "404.5 GB", "9.87 GiB", "68.6 KiB": the largest prefix up to G whose value is at least 1. */
 export function fmtBytes(bytes, unit = 'gb') {
@@ -24,7 +39,7 @@ export function fmtBytes(bytes, unit = 'gb') {
 export const fmtBoth = (bytes, unit = 'gb') =>
   `${fmtBytes(bytes, unit)} (${fmtBytes(bytes, unit === 'gb' ? 'gib' : 'gb')})`;
 
-export const fmtInt = (n) => Number(n).toLocaleString('en-US');
+export const fmtInt = (n) => upTo(Number(n), 3);  // toLocaleString's default: up to 3 decimals
 
 /** Parameter counts the way model cards write them: 671.0B, 37.6B, 1.78B. */
 export function fmtParams(n) {
@@ -41,21 +56,21 @@ export function fmtUsd(usd) {
   if (usd === 0) return '$0';
   if (usd >= 1000) return `$${fixed(usd, 0)}`;
   if (usd >= 0.1) return `$${fixed(usd, 2)}`;
-  return `$${Number(usd.toPrecision(2)).toLocaleString('en-US', { maximumSignificantDigits: 2 })}`;
+  return `$${formatter(0, 2, true).format(Number(usd.toPrecision(2)))}`;
 }
 
 /** Rates and other figures with up to `digits` decimals: "503.1", "80,802", "0.75". */
 export function fmtNum(n, digits = 1) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
   const d = Math.abs(n) >= 1000 ? 0 : digits;
-  return n.toLocaleString('en-US', { maximumFractionDigits: d });
+  return upTo(n, d);
 }
 
 /** Large counts the short way: "1M", "2.5B", "300K"; below a thousand as they are. */
 export function fmtShort(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
   for (const [div, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']]) {
-    if (Math.abs(n) >= div) return `${(n / div).toLocaleString('en-US', { maximumFractionDigits: 1 })}${suffix}`;
+    if (Math.abs(n) >= div) return `${upTo(n / div, 1)}${suffix}`;
   }
-  return n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return upTo(n, 1);
 }

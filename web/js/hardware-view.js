@@ -2,7 +2,7 @@
 // with gpu / custom_gpu). Pure string functions, like views.js: the verdict, the fewest devices
 // that fit and why, RAM, the per-device breakdown and the speeds all come from the core; this
 // file only words and formats them.
-import { esc, fmtBoth, fmtBytes, fmtInt, fmtNum } from './format.js';
+import { esc, fixed, fmtBoth, fmtBytes, fmtInt, fmtNum } from './format.js';
 
 /** Device classes in the order the picker shows them, with their group labels. */
 export const DEVICE_CLASSES = [
@@ -17,7 +17,7 @@ const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}
 const tps = (v) => {
   if (v == null) return 'not estimated';
   const digits = v < 100 ? 1 : 0;
-  return `${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} tokens/s`;
+  return `${fixed(v, digits)} tokens/s`;
 };
 
 /** The picker's <option>s grouped by class, plus the custom device. */

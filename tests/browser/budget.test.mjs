@@ -1,0 +1,28 @@
+// The byte budget of the first result: what a cold visit requests before the page marks
+// 'first-result' (HTML, style, first script, the calculator module), gzip -9 as a static host
+// serves it. The issue's target is 33 KiB, half the best open-source peer's 65.5 KiB; the budget
+// below is the figure this build reaches, rounded up a little, so it cannot grow unnoticed.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { firstResultBytes, openBrowser } from './harness.mjs';
+
+const BUDGET_GZIP = 75 * 1024;
+const TARGET_GZIP = 33 * 1024;
+const MAX_REQUESTS = 8;
+
+let b;
+before(async () => {
+  b = await openBrowser({ serviceWorkers: 'block' });
+});
+after(() => b?.close());
+
+describe('bytes before the first result', () => {
+  test(`stay within the budget (${BUDGET_GZIP / 1024} KiB gzip; target ${TARGET_GZIP / 1024} KiB)`, async () => {
+    const r = await firstResultBytes(b, '/');
+    const list = r.files.map((f) => `${f.path} ${(f.gzip / 1024).toFixed(1)} KiB`).join(', ');
+    assert.ok(r.gzip <= BUDGET_GZIP, `${(r.gzip / 1024).toFixed(1)} KiB gzip before the first result: ${list}`);
+    assert.ok(r.files.length <= MAX_REQUESTS, `${r.files.length} requests before the first result: ${list}`);
+    // The planner, the cost section's code and the extras module come after it.
+    assert.ok(!r.files.some((f) => /extras/.test(f.path)), list);
+  });
+});

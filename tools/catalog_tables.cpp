@@ -1,0 +1,28 @@
+// Writes the catalogue as C++ source (catalog_source.hpp) to the file named on the command line:
+// the native build parses data/*.json as always, and the WebAssembly build compiles the result,
+// so the page's module neither carries a JSON parser for its catalogue nor parses at start-up.
+#include <cstdio>
+#include <exception>
+#include <fstream>
+
+#include "catalog_source.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s OUTPUT.cpp\n", argv[0]);
+    return 2;
+  }
+  try {
+    const std::string text = vramcalc::catalog_source::file(vramcalc::catalog());
+    std::ofstream out(argv[1], std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      std::fprintf(stderr, "catalog_tables: cannot write %s\n", argv[1]);
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "catalog_tables: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
