@@ -302,7 +302,8 @@ std::string catalog_json_text(bool with_devices) {
   w.end_array();
   w.key("quants").begin_array();
   for (const QuantFormat& q : c.quants) {
-    w.begin_object().field("name", q.name).field("kind", q.gguf ? "gguf" : "gpu").field("nominal_bits", q.nominal_bits);
+    w.begin_object().field("name", q.name).field("kind", q.gguf ? "gguf" : "gpu").field("group", quant_group(q));
+    w.field("nominal_bits", q.nominal_bits);
     w.field("description", q.description).end_object();
   }
   w.end_array();

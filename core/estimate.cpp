@@ -53,7 +53,18 @@ const char* gguf_ftype_name(uint32_t file_type) {
     case 16: return "Q5_K_S";
     case 17: return "Q5_K_M";
     case 18: return "Q6_K";
+    case 19: return "IQ2_XXS";
+    case 20: return "IQ2_XS";
+    case 22: return "IQ3_XS";
+    case 23: return "IQ3_XXS";
+    case 24: return "IQ1_S";
+    case 25: return "IQ4_NL";
+    case 26: return "IQ3_S";
+    case 27: return "IQ3_M";
+    case 28: return "IQ2_S";
+    case 29: return "IQ2_M";
     case 30: return "IQ4_XS";
+    case 31: return "IQ1_M";
     case 38: return "MXFP4_MOE";
     default: return "";
   }
@@ -251,6 +262,10 @@ std::vector<std::string> warnings(const Estimate& e) {
   if (e.gguf_file && e.gguf_file->mla_legacy && rt.mla_cache != MlaCache::expanded) {
     out.push_back("this GGUF was converted before llama.cpp's MLA support (attn_kv_b not split): llama.cpp runs it with the full per-head cache; choose the runtime \"llama.cpp-legacy\" for its real KV cache");
   }
+  if (e.weights.imatrix_required_tensors > 0 && !e.imatrix) {
+    out.push_back(std::to_string(e.weights.imatrix_required_tensors) + " tensors are " +
+                  "IQ1_S, IQ1_M or IQ2 types, which llama-quantize writes only with an importance matrix (--imatrix; it stops with \"Missing importance matrix\" otherwise): published files of this kind are imatrix quantizations");
+  }
   if (e.weights.fallback_tensors > 0) {
     out.push_back(std::to_string(e.weights.fallback_tensors) +
                          " tensors have rows that are not a multiple of the block size; llama-quantize stores them in a fallback type (e.g. Q4_K -> Q5_0)");
@@ -328,7 +343,8 @@ std::string to_json_text(const Estimate& e) {
   w.field("weights", e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
                      : e.quant->gguf
                          ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +
-                               (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
+                               (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type (" +
+                               kLlamaQuantVersion + ")"
                          : e.quant->description);
   if (e.params_mtp) {
     w.field("mtp", "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +

@@ -363,17 +363,14 @@ LayerMap layer_map(const Estimate& e) {
   LayerMap m;
   m.tied = a.tied_embeddings;
   m.layers.resize(a.n_layer);
-  int n_wv = 0;
-  for (const Tensor& t : *tensors) n_wv += t.role == Role::attn_v;
-  int i_wv = 0;
+  GgufTypeWalker walker(a, *e.quant, cat.ggml_types, e.imatrix, count_attention_wv(*tensors));
   // GPU formats: a tensor's size depends only on its role and shape; consecutive blocks repeat them.
   struct Memo { Role role; uint64_t ne0, ne1, ne2; uint64_t bytes; };
   std::vector<Memo> memo;
   for (const Tensor& t : *tensors) {
     uint64_t bytes = 0;
     if (e.quant->gguf) {
-      const GgmlType type = gguf_tensor_type(a, *e.quant, t, cat.ggml_types, i_wv, n_wv, e.imatrix, nullptr);
-      if (t.role == Role::attn_v) ++i_wv;
+      const GgmlType type = walker.next(t);
       bytes = t.rows() * row_bytes(cat.ggml_types, type, t.ne0);
     } else {
       auto it = std::find_if(memo.begin(), memo.end(), [&](const Memo& x) {

@@ -69,7 +69,9 @@ const modelOptions = [
   group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
 ].join('\n');
 const quantOptions = [
-  group('GGUF presets (llama.cpp, Ollama)', catalog.quants.filter((q) => q.kind === 'gguf').map((q) =>
+  group('GGUF K-quants and legacy (llama.cpp, Ollama)', catalog.quants.filter((q) => q.group === 'k').map((q) =>
+    option(q.name, q.name, q.name === defaults.quant))),
+  group('GGUF IQ presets (llama.cpp; IQ1/IQ2 need an importance matrix)', catalog.quants.filter((q) => q.group === 'iq').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
   group('GPU formats (vLLM, SGLang)', catalog.quants.filter((q) => q.kind === 'gpu').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
