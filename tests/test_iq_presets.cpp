@@ -82,10 +82,11 @@ TEST_CASE("IQ presets take their default type from llama_model_quantize_impl's s
       {"IQ2_XS", GgmlType::IQ2_XS}, {"IQ2_S", GgmlType::IQ2_XS},  {"IQ2_M", GgmlType::IQ2_S},
       {"IQ3_XXS", GgmlType::IQ3_XXS}, {"IQ3_XS", GgmlType::IQ3_S}, {"IQ3_S", GgmlType::IQ3_S},
       {"IQ3_M", GgmlType::IQ3_S},   {"IQ4_NL", GgmlType::IQ4_NL}};
-  for (const auto& [name, type] : rows) {
+  for (const auto& row : rows) {
+    const char* name = row.first;
     CAPTURE(name);
     REQUIRE(c.find_quant(name) != nullptr);
-    CHECK(c.find_quant(name)->default_type == type);
+    CHECK(c.find_quant(name)->default_type == row.second);
   }
 }
 
