@@ -10,7 +10,7 @@
 
 #include "api.hpp"
 #include "cost_cmd.hpp"
-#include "gguf.hpp"
+#include "gguf_cmd.hpp"
 
 using nlohmann::json;
 
@@ -25,7 +25,8 @@ runtime overhead, from the model's architecture.
 
   --model ID          a catalog model (see --list-models), e.g. deepseek-r1
   --config FILE       a Hugging Face config.json instead of a catalog model
-  --gguf FILE         a GGUF file: architecture and exact weights from its header
+  --gguf FILE...      a GGUF file, or every shard of a split one (NAME-00001-of-0000N.gguf ...):
+                      architecture and exact weights from their headers (tensor data is not read)
   --quant NAME        GGUF preset (Q4_K_M, Q8_0, ...) or GPU format (BF16, FP8, INT4, ...)
                       default: Q4_K_M
   --context N         tokens of context per sequence (default: 4096)
@@ -36,7 +37,17 @@ runtime overhead, from the model's architecture.
   --flash-attn on|off flash attention (default: the runtime's: on for llama.cpp)
   --ubatch N          llama.cpp micro-batch size (default: 512)
   --imatrix on|off    the GGUF was quantized with an importance matrix (default: off);
-                      it changes Q4_0/Q5_0/IQ4_XS's choice for the first ffn_down layers
+                      it changes Q4_0/Q5_0/IQ3_XXS/IQ4_XS's choices; IQ1/IQ2 presets need one
+  --mix SPEC          a custom per-group mix over the --quant preset, e.g.
+                      'token_embd=Q4_K,output=Q6_K,attn=Q4_K,ffn=Q6_K,shexp=Q6_K,exps=IQ1_S,
+                       exps.down=Q2_K,exps.down@0-2=Q3_K'
+                      SPEC: GROUP[@FIRST-LAST]=TYPE,... with GROUP one of token_embd, output,
+                      attn, ffn (dense layers' FFN; ffn.gate_up, ffn.down), shexp (shared
+                      experts; shexp.gate_up, shexp.down), exps (routed experts; exps.gate_up,
+                      exps.down); TYPE a ggml type (Q4_K, Q6_K, Q8_0, IQ1_S, IQ2_XXS, F16, ...);
+                      @FIRST-LAST limits an entry to those layers. The most specific entry
+                      wins (a range over none, exps.down over exps), then the last one;
+                      tensors no entry names keep the --quant preset's rules
 
 Hardware (adds a placement plan and speed estimates):
   --gpu ID            a catalog device (see --list-gpus), e.g. rtx-4090, h100-sxm, m3-ultra-512gb;
@@ -209,24 +220,16 @@ int main(int argc, char** argv) {
       req["config_text"] = ss.str();
     }
     else if (arg == "--gguf") {
-      if ((rc = need("gguf"))) return rc;
-      // Read as much of the file as its header needs (the tokenizer can take megabytes).
-      std::ifstream f(v, std::ios::binary);
-      if (!f) return fail("gguf", "cannot read GGUF file \"" + v + "\"", as_json);
-      std::string bytes;
-      json summary;
-      for (uint64_t want = 1 << 20;; want *= 4) {
-        const size_t have = bytes.size();
-        bytes.resize(size_t(want));
-        f.read(bytes.data() + have, std::streamsize(want - have));
-        bytes.resize(have + size_t(f.gcount()));
-        summary = vramcalc::gguf_summary_json(bytes);
-        if (!summary.contains("need_bytes") || !f) break;
-      }
+      // Every file up to the next option: one GGUF, or all the shards of a split one.
+      std::vector<std::string> paths;
+      while (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0) paths.push_back(argv[++i]);
+      if (paths.empty()) return fail("gguf", "--gguf needs a file (or every shard of a split file)", as_json);
+      const json summary = read_gguf_files(paths);
       if (summary.contains("error")) return fail("gguf", summary["error"]["message"].get<std::string>(), as_json);
       req["gguf"] = summary;
     }
     else if (arg == "--quant") { if ((rc = need("quant"))) return rc; req["quant"] = v; }
+    else if (arg == "--mix") { if ((rc = need("mix"))) return rc; req["mix"] = v; }
     else if (arg == "--context") { if ((rc = need("context"))) return rc; req["context"] = v; }
     else if (arg == "--sequences") { if ((rc = need("sequences"))) return rc; req["sequences"] = v; }
     else if (arg == "--kv-type") { if ((rc = need("kv_type"))) return rc; req["kv_type"] = v; }
@@ -281,8 +284,8 @@ int main(int argc, char** argv) {
         std::printf("%-24s %-52s %-11s %s  %8.1f GB/s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
                     it["class"].get<std::string>().c_str(), mem.c_str(), it["bandwidth_gb_per_s"].get<double>());
       } else if (list == "quants") {
-        std::printf("%-10s %-5s %s\n", it["name"].get<std::string>().c_str(), it["kind"].get<std::string>().c_str(),
-                    it["description"].get<std::string>().c_str());
+        std::printf("%-10s %-5s %-4s %s\n", it["name"].get<std::string>().c_str(), it["kind"].get<std::string>().c_str(),
+                    it["group"].get<std::string>().c_str(), it["description"].get<std::string>().c_str());
       } else {
         std::printf("%-18s %s\n", it["id"].get<std::string>().c_str(), it["describes"].get<std::string>().c_str());
       }

@@ -8,6 +8,7 @@
 #include "fields.hpp"
 #include "hardware.hpp"
 #include "json_writer.hpp"
+#include "mix.hpp"
 #include "planner.hpp"
 
 namespace vramcalc {
@@ -160,6 +161,14 @@ GgufFileWeights gguf_weights_from_json(const json& g) {
   w.file_type = uint32_t(count(g, "file_type"));
   w.name = g.value("name", std::string());
   w.mla_legacy = g.value("mla_legacy", false);
+  if (g.contains("files")) {
+    const json& f = g["files"];
+    if (!f.is_array() || f.size() > 256) throw InputError("invalid_gguf", "gguf.files", "gguf.files must be a list of file names");
+    for (const json& n : f) {
+      if (!n.is_string()) throw InputError("invalid_gguf", "gguf.files", "gguf.files must be a list of file names");
+      w.files.push_back(n.get<std::string>().substr(0, 200));
+    }
+  }
   for (const json& t : g.at("weights_by_type")) {
     WeightPart p;
     const std::string type = t.value("type", std::string());
@@ -229,16 +238,18 @@ namespace {
 template <bool kWithHardware>
 std::string estimate_value_text(const json& request) {
   try {
-    const EstimateRequest r = request_from_json(request);
+    EstimateRequest r = request_from_json(request);
     if constexpr (!kWithHardware) {
-      for (const char* f : {"gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
+      for (const char* f : {"mix", "gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
                             "host", "suggest_gpu"}) {
         if (present(request, f)) {
-          throw InputError("needs_planner", f, std::string(f) + " needs the hardware planner, which this module leaves out");
+          throw InputError("needs_planner", f, std::string(f) + (f[0] == 'm' ? " (a custom mix) needs the extras module, which this module leaves out"
+                                                                           : " needs the hardware planner, which this module leaves out"));
         }
       }
       return to_json_text(estimate(r));
     } else {
+      if (present(request, "mix")) apply_mix(r, read_text(request, "mix", ""));
       const std::optional<PlanRequest> pr = plan_request_from_json(request);
       const Estimate e = estimate(r);
       std::string text = to_json_text(e);

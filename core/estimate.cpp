@@ -128,6 +128,10 @@ Estimate estimate(const EstimateRequest& req) {
     e.quant = cat.find_quant(req.quant);
   }
   if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\"");
+  if (req.mix_format && !e.gguf_file) {
+    e.owned_quant = std::make_shared<const QuantFormat>(*req.mix_format);
+    e.quant = e.owned_quant.get();
+  }
   e.runtime = cat.find_runtime(req.runtime);
   if (!e.runtime) {
     std::vector<std::string> ids;
@@ -161,7 +165,8 @@ Estimate estimate(const EstimateRequest& req) {
   e.imatrix = req.imatrix;
 
   // KV layout: DeepSeek's MLA cache depends on the runtime (and, for llama.cpp, on the GGUF).
-  const MlaCache mla = rt.mla_cache;
+  e.mla = e.gguf_file && e.gguf_file->mla_legacy && rt.is_llama_cpp() ? MlaCache::expanded : rt.mla_cache;
+  const MlaCache mla = e.mla;
   const bool has_v_cache = kv_layer_elems(a, mla).v > 0;
   if (rt.is_llama_cpp() && !e.flash_attn && has_v_cache && (e.kv_type->block_size > 1)) {
     throw InputError("kv_type_needs_flash_attn", "kv_type",
@@ -173,12 +178,20 @@ Estimate estimate(const EstimateRequest& req) {
   const bool split = rt.gguf_split_kv_b && e.quant->gguf;
   std::vector<TensorGroup> custom_groups;
   const std::vector<TensorGroup>* tensors;
-  if (e.catalog_model) {
+  // A mix whose entries name layer ranges needs every layer's tensors apart.
+  bool by_layer = false;
+  for (const MixRule& m : e.quant->mix) by_layer |= m.first >= 0;
+  if (e.catalog_model && by_layer) {
+    custom_groups = group_tensors(split ? e.catalog_model->tensors_split : e.catalog_model->tensors_legacy, true);
+    tensors = &custom_groups;
+    e.params = e.catalog_model->params;
+    e.params_mtp = e.catalog_model->params_mtp;
+  } else if (e.catalog_model) {
     tensors = split ? &e.catalog_model->groups_split : &e.catalog_model->groups_legacy;
     e.params = e.catalog_model->params;
     e.params_mtp = e.catalog_model->params_mtp;
   } else {
-    custom_groups = group_tensors(enumerate_tensors(a, TensorLayout{split}));
+    custom_groups = group_tensors(enumerate_tensors(a, TensorLayout{split}), by_layer);
     tensors = &custom_groups;
     e.params = count_params(a, custom_groups);
     e.params_mtp = mtp_params(a);
@@ -243,7 +256,7 @@ Estimate estimate(const EstimateRequest& req) {
 std::vector<std::string> warnings(const Estimate& e) {
   const ModelArch& a = *e.arch;
   const RuntimeProfile& rt = *e.runtime;
-  const MlaCache mla = rt.mla_cache;
+  const MlaCache mla = e.mla;
   std::vector<std::string> out;
   if (e.context > a.n_ctx_max) {
     out.push_back("context of " + std::to_string(e.context) + " tokens is beyond the " +
@@ -255,12 +268,14 @@ std::vector<std::string> warnings(const Estimate& e) {
   if (!rt.is_llama_cpp() && e.quant->gguf) {
     out.push_back(rt.name + " loads GGUF files only experimentally; its native formats are BF16, FP8 and INT4 (AWQ/GPTQ)");
   }
-  if (a.attention == AttentionKind::MLA && mla == MlaCache::expanded) {
+  const bool legacy_file = e.gguf_file && e.gguf_file->mla_legacy && rt.is_llama_cpp();
+  if (a.attention == AttentionKind::MLA && mla == MlaCache::expanded && !legacy_file) {
     out.push_back("this runtime expands DeepSeek's MLA cache to full per-head keys and values: " +
                          fmt_gib(e.kv.bytes_per_token * 1024) + " per 1K tokens; llama.cpp 2026 builds, vLLM and SGLang cache only the latent");
   }
-  if (e.gguf_file && e.gguf_file->mla_legacy && rt.mla_cache != MlaCache::expanded) {
-    out.push_back("this GGUF was converted before llama.cpp's MLA support (attn_kv_b not split): llama.cpp runs it with the full per-head cache; choose the runtime \"llama.cpp-legacy\" for its real KV cache");
+  if (legacy_file) {
+    out.push_back("this GGUF was converted before llama.cpp's MLA support (attn_kv_b not split into attn_k_b / attn_v_b): llama.cpp runs it with the full per-head K and V cache, " +
+                  fmt_gib(e.kv.bytes_per_token * 1024) + " per 1K tokens, as this estimate does; a file converted since April 2025 caches only the latent");
   }
   if (e.weights.imatrix_required_tensors > 0 && !e.imatrix) {
     out.push_back(std::to_string(e.weights.imatrix_required_tensors) + " tensors are " +
@@ -277,6 +292,19 @@ std::vector<std::string> warnings(const Estimate& e) {
   }
   return out;
 }
+
+namespace {
+// Where the weights come from when they are the user's file(s): names, model name, tensor types.
+std::string gguf_file_assumption(const GgufFileWeights& g) {
+  std::string files;
+  for (const std::string& f : g.files) files += (files.empty() ? "" : ", ") + f;
+  std::string types;
+  for (const WeightPart& p : g.parts) types += (types.empty() ? "" : ", ") + std::to_string(p.tensors) + " " + p.label;
+  return "from your GGUF file" + std::string(g.files.size() > 1 ? "s " : " ") + (files.empty() ? "" : files + " ") +
+         (g.name.empty() ? "" : "(\"" + g.name + "\") ") + "as " + (g.files.size() > 1 ? "their headers list" : "its header lists") +
+         " them, exact: " + types + " tensors";
+}
+}  // namespace
 
 std::string to_json_text(const Estimate& e) {
   const ModelArch& a = *e.arch;
@@ -301,11 +329,13 @@ std::string to_json_text(const Estimate& e) {
   w.key("quant").begin_object();
   w.field("name", e.gguf_file && e.quant->nominal_bits > 0 ? "GGUF file (" + e.quant->name + ")" : e.quant->name);
   w.field("kind", e.quant->gguf ? "gguf" : "gpu").field("nominal_bits", e.quant->nominal_bits);
-  w.field("description", e.quant->description);
+  w.field("description", e.quant->description).field("group", quant_group(*e.quant));
+  if (!e.quant->mix.empty()) w.field("mix", e.quant->mix_text);
   w.end_object();
   w.key("runtime").begin_object().field("id", rt.id).field("name", rt.name).end_object();
   w.field("context", e.context).field("sequences", e.sequences).field("kv_type", e.kv_type->name);
   w.field("flash_attn", e.flash_attn).field("ubatch", e.ubatch).field("imatrix", e.imatrix);
+  w.field("imatrix_required", e.weights.imatrix_required_tensors > 0);
 
   w.field("params_total", e.params.total).field("params_active", e.params.active).field("params_mtp", e.params_mtp);
   w.field("params_vision", e.params_vision);
@@ -340,7 +370,7 @@ std::string to_json_text(const Estimate& e) {
 
   w.key("assumptions").begin_object();
   w.field("runtime", rt.describes);
-  w.field("weights", e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
+  w.field("weights", e.gguf_file ? gguf_file_assumption(*e.gguf_file)
                      : e.quant->gguf
                          ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +
                                (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type (" +
@@ -368,7 +398,7 @@ std::string to_json_text(const Estimate& e) {
     w.field("indexer", "DeepSeek-V3.2 sparse attention keeps its indexer's keys per layer beside the MLA latent: " +
                            std::to_string(indexer_row_bytes(a)) + " bytes per token per layer (FP8 keys and a float32 scale per 128)");
   }
-  const KvLayerElems el = kv_layer_elems(a, rt.mla_cache);
+  const KvLayerElems el = kv_layer_elems(a, e.mla);
   w.field("kv_cache", std::to_string(el.k) + " K + " + std::to_string(el.v) + " V values per token per layer, " +
                           e.kv_type->name + ", " + std::to_string(a.n_layer) + " layers" +
                           (a.attention == AttentionKind::MLA ? " (MLA)" : ""));

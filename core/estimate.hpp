@@ -26,6 +26,7 @@ struct GgufFileWeights {
   std::string name;             // general.name
   std::vector<WeightPart> parts;
   bool mla_legacy = false;      // DeepSeek GGUF with attn_kv_b (converted before April 2025)
+  std::vector<std::string> files;  // the file names (every shard of a split file)
 };
 
 struct EstimateRequest {
@@ -40,6 +41,7 @@ struct EstimateRequest {
   uint64_t ubatch = 0;             // 0: the runtime's default
   bool imatrix = false;            // GGUF quantized with an importance matrix
   std::optional<GgufFileWeights> gguf_file;  // set with custom: the file's own tensors
+  std::optional<QuantFormat> mix_format;     // a custom mix over the quant preset (mix.hpp parses it)
 };
 
 inline constexpr uint64_t kMaxContext = 100'000'000;
@@ -58,7 +60,10 @@ struct Estimate {
   bool flash_attn = false;
   bool imatrix = false;
   const GgufFileWeights* gguf_file = nullptr;
-  std::shared_ptr<const QuantFormat> owned_quant;  // the "checkpoint" format, which quant points to
+  // DeepSeek's cache layout: the runtime's, or the full per-head cache for a GGUF converted before
+  // llama.cpp's MLA support (attn_kv_b present), which llama.cpp can only run that way.
+  MlaCache mla = MlaCache::latent_k;
+  std::shared_ptr<const QuantFormat> owned_quant;  // the "checkpoint" format or a custom mix, which quant points to
 
   ParamCounts params;
   uint64_t params_vision = 0;        // vision tower + projector (loaded by GPU runtimes, not in the text GGUF)

@@ -219,9 +219,13 @@ GgufHeader parse_gguf_header(std::string_view bytes, uint64_t* need_bytes) {
   uint64_t end = 0;
   for (const auto& t : h.tensors) end = std::max(end, t.offset + t.nbytes);
   h.file_bytes = h.header_bytes + (end + h.alignment - 1) / h.alignment * h.alignment;
+  h.split_no = uint32_t(get_u(h.metadata, "split.no", 0));
+  h.split_count = uint32_t(get_u(h.metadata, "split.count", 0));
+  h.split_tensors = get_u(h.metadata, "split.tensors.count", 0);
   if (h.metadata.contains("general.architecture") && h.metadata["general.architecture"].is_string()) {
     h.architecture = h.metadata["general.architecture"].get<std::string>();
-  } else {
+  } else if (h.split_count < 2 || h.split_no == 0) {
+    // llama.cpp's gguf-split writes the model's keys into the first shard only.
     invalid("general.architecture is missing");
   }
   if (h.metadata.contains("general.name") && h.metadata["general.name"].is_string()) h.name = h.metadata["general.name"].get<std::string>();
@@ -332,10 +336,15 @@ json gguf_summary_json(std::string_view bytes) {
     }
     json types = json::array();
     for (auto& [name, row] : by_type.items()) types.push_back(row);
-    return {{"architecture", h.architecture}, {"name", h.name}, {"file_type", h.file_type}, {"version", h.version},
-            {"config", gguf_to_hf_config(h)}, {"weights_bytes", weights}, {"file_bytes", h.file_bytes},
-            {"header_bytes", h.header_bytes}, {"params", params}, {"tensors", h.tensors.size()}, {"weights_by_type", types},
-            {"mla_legacy", h.architecture == "deepseek2" && has_tensor(h, "blk.0.attn_kv_b.weight")}};
+    bool kv_b = false;  // DeepSeek converted before llama.cpp split attn_kv_b (any layer, any shard)
+    for (const auto& t : h.tensors) kv_b |= t.name.find("attn_kv_b.weight") != std::string::npos;
+    json out = {{"architecture", h.architecture}, {"name", h.name}, {"file_type", h.file_type}, {"version", h.version},
+                {"weights_bytes", weights}, {"file_bytes", h.file_bytes}, {"header_bytes", h.header_bytes},
+                {"params", params}, {"tensors", h.tensors.size()}, {"weights_by_type", types}, {"has_attn_kv_b", kv_b},
+                {"mla_legacy", h.architecture == "deepseek2" && kv_b}};
+    if (!h.architecture.empty()) out["config"] = gguf_to_hf_config(h);
+    if (h.split_count > 0) out["split"] = {{"no", h.split_no}, {"count", h.split_count}, {"tensors", h.split_tensors}};
+    return out;
   } catch (const InputError& e) {
     json out = {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
     if (need) out["need_bytes"] = need;

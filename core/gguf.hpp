@@ -28,6 +28,9 @@ struct GgufHeader {
   std::string architecture;
   std::string name;
   uint32_t file_type = 0;
+  // gguf-split shards (split.no counts from 0); only the first carries the model's metadata.
+  uint32_t split_no = 0, split_count = 0;
+  uint64_t split_tensors = 0;
   nlohmann::json metadata;    // scalar keys; arrays as {"array": type, "count": n}
   std::vector<GgufTensorInfo> tensors;
 };

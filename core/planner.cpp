@@ -392,7 +392,7 @@ LayerMap layer_map(const Estimate& e) {
     }
   }
   // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
-  const uint64_t row = kv_layer_row_bytes(a, e.runtime->mla_cache, *e.kv_type);
+  const uint64_t row = kv_layer_row_bytes(a, e.mla, *e.kv_type);
   m.kv.resize(a.n_layer);
   m.kv_row.assign(a.n_layer, row);
   for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);

@@ -13,36 +13,14 @@
 #include "gguf.hpp"
 #include "api.hpp"
 #include "quant.hpp"
+#include "gguf_writer.hpp"
 
 using nlohmann::json;
 using namespace vramcalc;
 
 namespace {
 
-class Writer {
- public:
-  template <typename T>
-  void put(T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
-  }
-  void str(const std::string& s) {
-    put<uint64_t>(s.size());
-    out += s;
-  }
-  void kv_u32(const std::string& k, uint32_t v) { str(k); put<uint32_t>(4); put<uint32_t>(v); }
-  void kv_f32(const std::string& k, float v) { str(k); put<uint32_t>(6); put<float>(v); }
-  void kv_str(const std::string& k, const std::string& v) { str(k); put<uint32_t>(8); str(v); }
-  void kv_str_array(const std::string& k, uint64_t n) {
-    str(k);
-    put<uint32_t>(9);
-    put<uint32_t>(8);
-    put<uint64_t>(n);
-    for (uint64_t i = 0; i < n; ++i) str("tok" + std::to_string(i));
-  }
-  std::string out;
-};
+using Writer = testing::GgufWriter;
 
 uint32_t ggml_id(GgmlType t) {
   switch (t) {

@@ -10,6 +10,7 @@
 #include "cost.hpp"
 #include "fields.hpp"
 #include "gguf.hpp"
+#include "gguf_files.hpp"
 
 namespace {
 
@@ -44,6 +45,10 @@ std::string cost(const std::string& request_json) { return vramcalc::cost_json(r
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
 // summary, or an error with "need_bytes" when more of the file must be read.
 std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
+
+// The summaries of a file's shards ([{name, summary}] as JSON), joined: one model's weights, or an
+// error naming a missing shard or a file of another model.
+std::string gguf_files(const std::string& files_json) { return vramcalc::gguf_files_summary(files_json); }
 #endif
 
 }  // namespace
@@ -58,5 +63,6 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
+  emscripten::function("ggufFiles", &gguf_files);
 #endif
 }

@@ -102,6 +102,16 @@ expect_ok "suggest gpu" --model deepseek-r1-distill-qwen-14b --suggest-gpu
 expect_ok "config file" --config "$tmp/good.json" --quant Q8_0 --context 8192
 expect_ok "list models" --list-models
 expect_ok "list quants" --list-quants
+expect_ok "IQ preset" --model deepseek-r1 --quant IQ1_S --imatrix on
+expect_ok "custom mix" --model deepseek-r1 --quant IQ1_S --mix 'token_embd=Q4_K,output=Q6_K,attn=Q4_K,ffn=Q6_K,shexp=Q6_K,exps=IQ1_S,exps.down=Q2_K,exps.down@0-2=Q3_K'
+expect_error "mix: unknown group" 'unknown group "expz"' --model deepseek-r1 --mix 'expz=Q4_K'
+expect_error "mix: unknown type" 'unknown type "Q9_K" for group exps' --model deepseek-r1 --mix 'exps=Q9_K'
+expect_error "mix: range past the layers" "goes past the model's 61 layers" --model deepseek-r1 --mix 'exps.down@0-99=Q3_K'
+expect_error "mix over a GPU format" "needs a GGUF preset" --model deepseek-r1 --quant BF16 --mix 'exps=Q4_K'
+printf 'GGUF\x03\x00\x00\x00' >"$tmp/cut-00001-of-00002.gguf"
+expect_error "gguf: truncated shard" "cut-00001-of-00002.gguf: the GGUF header goes on" --gguf "$tmp/cut-00001-of-00002.gguf"
+expect_error "gguf: no file" "--gguf needs a file" --gguf --quant Q4_K_M
+if "$cli" --help | grep -q -- "--mix SPEC"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --help lacks --mix"; fi
 expect_ok "help" --help
 
 # --json prints one object with the contract's fields, and the total is the sum of the parts.

@@ -2,7 +2,7 @@
 // here: every byte count comes from the core.
 import { EstimateError, loadEngine } from './engine.js';
 import { fmtInt } from './format.js';
-import { PARAMS, queryFromState, stateFromQuery } from './state.js';
+import { PARAMS, QUANT_PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
 import { applyCost, COST_PARAMS, costDefaults, readCost } from './cost-state.js';
@@ -25,7 +25,16 @@ let ctxMax = 131072;
 let firstShown = false;
 let lastQuery = null;
 let lastHints = '';
-const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+const ALL_PARAMS = [...PARAMS, ...QUANT_PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+// The custom mix and the user's GGUF file (quant-extras.js) load after the first result.
+let quantExtras = null;
+let startState = {};
+function loadQuantExtras() {
+  return import('./quant-extras.js').then((m) => {
+    if (!quantExtras) m.initQuantExtras({ engine, change: update, state: startState });
+    quantExtras = m;
+  });
+}
 
 const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
 
@@ -72,6 +81,10 @@ function request(s) {
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
   if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
+  if (s.quant === 'mix' || s.quant === 'gguf') {
+    if (!quantExtras) throw new EstimateError({ code: 'loading', field: 'quant', message: 'the custom mix and file reader are still loading' });
+    Object.assign(req, quantExtras.requestFields(s.quant));
+  }
   return req;
 }
 
@@ -86,11 +99,13 @@ function showHints(s) {
 function clearErrors() {
   for (const el of $('calc-form').querySelectorAll('.err')) el.textContent = '';
   for (const el of Object.values(F)) el.removeAttribute('aria-invalid');
+  quantExtras?.clearQuantErrors();
 }
 
 /** Shows the core's message next to the field it names; otherwise above the result. */
 function showError(e, s) {
-  let field = e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
+  const own = quantExtras?.showQuantError(e);
+  let field = own ? '' : e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
   if (e.field === 'config') field = 'config_text';
   if (field) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
@@ -108,6 +123,7 @@ function update() {
     lastHints = hintKey;
     showHints(s);
   }
+  quantExtras?.showFor(s.quant);
   clearHardwareErrors();
   try {
     // The hardware section's placement rides on the same estimate; when only its fields are
@@ -155,6 +171,7 @@ function update() {
           m.setCostHardware(costHardware);
         });
       }, 0);
+      setTimeout(() => loadQuantExtras(), 0);
       setTimeout(() => withPlanner(() => {
         update();
         renderTables();
@@ -163,7 +180,11 @@ function update() {
     performance.mark('result-updated');
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
-    if (e.code === 'needs_planner') {
+    if (e.code === 'loading' || (e.code === 'needs_planner' && e.field === 'mix')) {
+      // A custom mix is computed by the extras module: fetch it and the mix editor, then estimate.
+      statusEl.textContent = 'Loading the custom-mix calculator…';
+      loadQuantExtras().then(() => withPlanner(update));
+    } else if (e.code === 'needs_planner') {
       // A pasted config.json is read by the extras module: fetch it, then estimate.
       statusEl.textContent = 'Loading the full calculator…';
       withPlanner(update);
@@ -194,7 +215,9 @@ function scheduleUrl(s) {
 
 /** The settings of every section in the address bar, only those that differ from the defaults. */
 function writeUrl(s = readForm()) {
-  const all = { ...s, ...readHardware(), ...readCost() };
+  const all = { ...s, ...(quantExtras?.readQuantExtras() ?? { mix: startState.mix, mix_base: startState.mix_base }), ...readHardware(), ...readCost() };
+  if (all.quant !== 'mix') all.mix = all.mix_base = '';
+  if (all.quant === 'gguf') all.quant = defaults.quant;  // a file cannot travel in a link
   const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
     ...costDefaults(all) }, ALL_PARAMS);
   if (q !== lastQuery) {
@@ -256,7 +279,10 @@ async function start() {
   }
   $('version').textContent = engine.version;
   defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
+  defaults = { ...defaults, mix: '', mix_base: '' };
   const state = stateFromQuery(location.search, { ...defaults, ...hardwareDefaults(), ...costDefaults() }, ALL_PARAMS);
+  startState = state;
+  if (state.quant === 'mix') await loadQuantExtras();
   applyState(state);
   applyHardware(state);
   applyCost(state);

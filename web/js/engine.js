@@ -153,6 +153,10 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       estimate: (request) => call('estimate', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
+      /** The header summary as the core returns it, {error, need_bytes} included (no exception). */
+      inspectGgufRaw: (bytes) => JSON.parse(m.inspectGguf(bytes)),
+      /** @param {{name: string, summary: object}[]} files every shard's summary -> one model's */
+      ggufFiles: (files) => call('ggufFiles', JSON.stringify(files)),
     };
   })();
   extrasPromise.catch(() => {

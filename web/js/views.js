@@ -25,6 +25,9 @@ export const PRECISIONS = [
   ['4-bit', 'INT4', 'INT4, groups of 128 (AWQ / GPTQ)'],
   ['4-bit', 'Q4_K_M', 'GGUF Q4_K_M'],
   ['2-bit', 'Q2_K', 'GGUF Q2_K'],
+  // The low-bit files most R1 users run at home: llama-quantize's IQ presets (importance matrix).
+  ['2-bit', 'IQ2_XXS', 'GGUF IQ2_XXS (importance matrix)'],
+  ['1.5-bit', 'IQ1_S', 'GGUF IQ1_S (importance matrix)'],
 ];
 
 const PARTS = ['weights', 'kv_cache', 'buffers', 'overhead'];
