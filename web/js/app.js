@@ -220,14 +220,30 @@ function withPlanner(then) {
     });
 }
 
-function renderTables() {
+// One estimate per step, with a yield between steps, so the tables' thirteen estimates never make
+// one long task; a newer call (another context or unit) makes an older one stop.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+let tablesRun = 0;
+async function renderTables() {
   // The smallest-device column needs the planner; until it is loaded the pre-rendered tables stay.
   if (!engine.hasPlanner) return;
+  const run = ++tablesRun;
   const ctx = $('t-ctx').value;
+  const each = async (requests) => {
+    const out = [];
+    for (const req of requests) {
+      await nextTask();
+      if (run !== tablesRun) return null;
+      out.push(engine.estimate(req));
+    }
+    return out;
+  };
   try {
-    const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true }));
+    const rows = await each(TABLE_MODELS.map((model) => ({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true })));
+    if (!rows) return;
     $('t-models-body').innerHTML = modelRows(rows, unit);
-    const prec = PRECISIONS.map(([, quant]) => engine.estimate({ model: 'deepseek-r1', quant }));
+    const prec = await each(PRECISIONS.map(([, quant]) => ({ model: 'deepseek-r1', quant })));
+    if (!prec) return;
     $('t-prec-body').innerHTML = precisionRows(prec, unit);
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
