@@ -11,6 +11,8 @@
 #include "api.hpp"
 #include "cost_cmd.hpp"
 #include "gguf.hpp"
+#include "solve_api.hpp"
+#include "solve_cmd.hpp"
 
 using nlohmann::json;
 
@@ -175,6 +177,11 @@ int main(int argc, char** argv) {
     if (sub == "cost" || sub == "route" || sub == "monitor") return run_cost_command(argc, argv);
   }
   json req = json::object();
+  int first = 1;
+  if (argc > 1 && (std::string(argv[1]) == "fit" || std::string(argv[1]) == "reasoning")) {
+    req["solve"] = argv[1];
+    first = 2;
+  }
   bool as_json = false;
   std::string list;
   for (int i = 1; i < argc; ++i) {
@@ -186,7 +193,7 @@ int main(int argc, char** argv) {
     (void)flag;
     return true;
   };
-  for (int i = 1; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     const std::string arg = argv[i];
     std::string v;
     auto need = [&](const char* field) -> int {
@@ -194,7 +201,7 @@ int main(int argc, char** argv) {
       return 0;
     };
     if (arg == "--json") continue;
-    if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
+    if (arg == "--help" || arg == "-h") { std::cout << kUsage << kSolveUsage; return 0; }
     if (arg == "--list-models" || arg == "--list-quants" || arg == "--list-runtimes") { list = arg.substr(7); continue; }
     if (arg == "--list-gpus") { list = "devices"; continue; }
     if (arg == "--catalog-json") { list = "catalog"; continue; }
@@ -263,6 +270,7 @@ int main(int argc, char** argv) {
       if (i + 1 < argc && argv[i + 1][0] != '-') req["suggest_gpu"] = std::string(argv[++i]);
       else req["suggest_gpu"] = true;
     }
+    else if (const int solved = parse_solve_flag(i, argc, argv, req, as_json)) { if (solved == 2) return 2; }
     else return fail("argument", "unknown argument \"" + arg + "\" (see --help)", as_json);
   }
 
@@ -289,11 +297,12 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (!req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
+  if (req.value("solve", "") != "fit" && !req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
     return fail("model", "give --model ID, --config FILE or --gguf FILE (see --help)", as_json);
   }
   // The same text the WebAssembly module returns; parsed only for the readable table.
-  const std::string text = vramcalc::estimate_json(req.dump());
+  const bool solver = vramcalc::wants_solver(req);
+  const std::string text = solver ? vramcalc::solve_json(req.dump()) : vramcalc::estimate_json(req.dump());
   const json result = json::parse(text);
   if (result.contains("error")) {
     const json& e = result["error"];
@@ -306,6 +315,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (as_json) std::cout << text << "\n";
-  else print_table(result);
+  else if (solver && solve_prints_alone(req)) print_solve(req, result);
+  else {
+    print_table(result);
+    if (solver) print_solve(req, result);
+  }
   return 0;
 }

@@ -9,13 +9,13 @@
 #include "hardware.hpp"
 #include "json_writer.hpp"
 #include "planner.hpp"
+#include "request_fields.hpp"
 
 namespace vramcalc {
 
 using nlohmann::json;
 
-namespace {
-
+// The field readers of request_fields.hpp.
 uint64_t read_count(const json& req, const char* field, uint64_t fallback) {
   auto it = req.find(field);
   if (it == req.end() || it->is_null()) return fallback;
@@ -68,7 +68,6 @@ double read_positive(const json& v, const std::string& f) {
 
 bool present(const json& req, const char* field) { return req.contains(field) && !req[field].is_null(); }
 
-}  // namespace
 
 std::optional<PlanRequest> plan_request_from_json(const json& req) {
   if (!req.is_object()) return std::nullopt;

@@ -366,25 +366,31 @@ LayerMap layer_map(const Estimate& e) {
   int n_wv = 0;
   for (const Tensor& t : *tensors) n_wv += t.role == Role::attn_v;
   int i_wv = 0;
-  // GPU formats: a tensor's size depends only on its role and shape; consecutive blocks repeat them.
-  struct Memo { Role role; uint64_t ne0, ne1, ne2; uint64_t bytes; };
+  // A tensor's size depends only on its role and shape in GPU formats, and in GGUF presets too
+  // unless its type can depend on its layer (role_type_depends_on_layer): consecutive blocks
+  // repeat them, so each size is worked out once.
+  struct Memo { Role role; uint8_t n_dims; uint64_t ne0, ne1, ne2; uint64_t bytes; };
   std::vector<Memo> memo;
   for (const Tensor& t : *tensors) {
     uint64_t bytes = 0;
-    if (e.quant->gguf) {
-      const GgmlType type = gguf_tensor_type(a, *e.quant, t, cat.ggml_types, i_wv, n_wv, e.imatrix, nullptr);
-      if (t.role == Role::attn_v) ++i_wv;
-      bytes = t.rows() * row_bytes(cat.ggml_types, type, t.ne0);
-    } else {
-      auto it = std::find_if(memo.begin(), memo.end(), [&](const Memo& x) {
-        return x.role == t.role && x.ne0 == t.ne0 && x.ne1 == t.ne1 && x.ne2 == t.ne2;
+    const bool memoised = !e.quant->gguf || !role_type_depends_on_layer(t.role);
+    auto it = memo.end();
+    if (memoised) {
+      it = std::find_if(memo.begin(), memo.end(), [&](const Memo& x) {
+        return x.role == t.role && x.n_dims == t.n_dims && x.ne0 == t.ne0 && x.ne1 == t.ne1 && x.ne2 == t.ne2;
       });
-      if (it == memo.end()) {
-        memo.push_back({t.role, t.ne0, t.ne1, t.ne2, gpu_weight_bytes(std::vector<Tensor>{t}, *e.quant).bytes});
-        it = memo.end() - 1;
-      }
-      bytes = it->bytes;
     }
+    if (it != memo.end()) {
+      bytes = it->bytes;
+    } else if (e.quant->gguf) {
+      const GgmlType type = gguf_tensor_type(a, *e.quant, t, cat.ggml_types, i_wv, n_wv, e.imatrix, nullptr);
+      bytes = t.rows() * row_bytes(cat.ggml_types, type, t.ne0);
+      if (memoised) memo.push_back({t.role, t.n_dims, t.ne0, t.ne1, t.ne2, bytes});
+    } else {
+      bytes = gpu_weight_bytes(std::vector<Tensor>{t}, *e.quant).bytes;
+      memo.push_back({t.role, t.n_dims, t.ne0, t.ne1, t.ne2, bytes});
+    }
+    if (t.role == Role::attn_v) ++i_wv;
     if (t.layer >= 0) {
       add_to_layer(m.layers[size_t(t.layer)], t, bytes);
     } else if (t.role == Role::token_embd) {
@@ -394,12 +400,17 @@ LayerMap layer_map(const Estimate& e) {
       if (t.n_dims == 1) m.output_replicated += bytes;
     }
   }
+  fill_layer_kv(m, e);
+  return m;
+}
+
+void fill_layer_kv(LayerMap& m, const Estimate& e) {
+  const ModelArch& a = *e.arch;
   // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
   const uint64_t row = kv_layer_row_bytes(a, e.runtime->mla_cache, *e.kv_type);
   m.kv.resize(a.n_layer);
   m.kv_row.assign(a.n_layer, row);
   for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);
-  return m;
 }
 
 namespace {
@@ -481,7 +492,9 @@ std::optional<Layout> minimum_layout(const Estimate& e, const LayerMap& m, const
   return std::nullopt;
 }
 
-Plan plan(const Estimate& e, const PlanRequest& req) {
+Plan plan(const Estimate& e, const PlanRequest& req) { return plan(e, req, PlanOptions{}); }
+
+Plan plan(const Estimate& e, const PlanRequest& req, const PlanOptions& opts) {
   const ModelArch& a = *e.arch;
   const HardwareCatalog& hw = hardware();
   Plan p;
@@ -514,7 +527,14 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   p.ram_bytes = req.ram_bytes;
   if (req.ram_bytes && *req.ram_bytes == 0) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb must be more than 0");
 
-  const LayerMap m = layer_map(e);
+  LayerMap own_map;
+  if (opts.weights) {
+    own_map = *opts.weights;
+    fill_layer_kv(own_map, e);
+  } else {
+    own_map = layer_map(e);
+  }
+  const LayerMap& m = own_map;
   const uint64_t n_all = uint64_t(a.n_layer) + 1;
   Placement pl;
   if (is_paged(e)) {
@@ -562,9 +582,26 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
         all_fit(pl);
       } else {
         // As many layers as fit (llama.cpp offloads the output layer first, then blocks from the last).
-        for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
-          pl = place_llama(e, m, d, req.count, ngl, 0, false);
-          if (all_fit(pl)) break;
+        if (req.count == 1) {
+          // One device: lowering -ngl removes blocks from it and never adds any, so its use falls
+          // with ngl and the largest ngl that fits is found by bisection (same answer as a scan).
+          uint64_t lo = 0, hi = n_all;  // the answer is in [lo, hi]; ngl = 0 is the scan's last resort
+          pl = place_llama(e, m, d, 1, hi, 0, false);
+          if (!all_fit(pl)) {
+            while (hi - lo > 1) {
+              const uint64_t mid = lo + (hi - lo) / 2;
+              Placement t = place_llama(e, m, d, 1, mid, 0, false);
+              if (all_fit(t)) lo = mid;
+              else hi = mid;
+            }
+            pl = place_llama(e, m, d, 1, lo, 0, false);
+            all_fit(pl);
+          }
+        } else {
+          for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
+            pl = place_llama(e, m, d, req.count, ngl, 0, false);
+            if (all_fit(pl)) break;
+          }
         }
       }
     } else if (experts) {
@@ -574,9 +611,19 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
         all_fit(pl);
       } else {
         // The fewest blocks whose experts go to RAM (llama.cpp --n-cpu-moe N) for everything else to fit.
-        for (uint64_t n = 0; n <= a.n_layer; ++n) {
-          pl = place_llama(e, m, d, req.count, ngl, n, true);
-          if (all_fit(pl)) break;
+        // Each block moved to RAM takes its experts off its device and adds nothing to any
+        // device, so the devices' use falls with N: bisection finds the same N as a scan.
+        uint64_t lo = 0, hi = a.n_layer;  // the fewest that fit is in [lo, hi]
+        pl = place_llama(e, m, d, req.count, ngl, lo, true);
+        if (!all_fit(pl)) {
+          while (hi - lo > 1) {
+            const uint64_t mid = lo + (hi - lo) / 2;
+            Placement t = place_llama(e, m, d, req.count, ngl, mid, true);
+            if (all_fit(t)) hi = mid;
+            else lo = mid;
+          }
+          pl = place_llama(e, m, d, req.count, ngl, hi, true);
+          all_fit(pl);
         }
       }
     } else {
@@ -663,14 +710,16 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
     p.notes.push_back("short by " + gb(uint64_t(-std::min<int64_t>(p.headroom_bytes, 0))) + " on the fullest device");
   }
   std::string reason;
-  p.minimum = minimum_layout(e, m, d, &reason);
+  if (opts.minimum) p.minimum = minimum_layout(e, m, d, &reason);
   p.minimum_reason = reason;
-  SpeedInputs in;
-  for (const Slot& s : pl.gpus) in.gpus.push_back(s);
-  in.host = pl.host;
-  in.tp = pl.layout.tp;
-  in.paged = is_paged(e);
-  p.speed = speed_of(e, in, d, host_dev, host_bw, req.count);
+  if (opts.speed) {
+    SpeedInputs in;
+    for (const Slot& s : pl.gpus) in.gpus.push_back(s);
+    in.host = pl.host;
+    in.tp = pl.layout.tp;
+    in.paged = is_paged(e);
+    p.speed = speed_of(e, in, d, host_dev, host_bw, req.count);
+  }
   return p;
 }
 
