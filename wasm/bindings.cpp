@@ -9,6 +9,7 @@
 #include "api.hpp"
 #include "cost.hpp"
 #include "gguf.hpp"
+#include "solve_api.hpp"
 
 namespace {
 
@@ -26,6 +27,10 @@ std::string cost(const std::string& request_json) { return vramcalc::cost_json(r
 // summary, or an error with "need_bytes" when more of the file must be read.
 std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
 
+// The solvers (largest context, best format, offload sweep, fit table, reasoning budget) and
+// launch commands: one JSON request in, one JSON result out (solve_api.hpp).
+std::string solve(const std::string& request_json) { return vramcalc::solve_json(request_json); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
@@ -34,4 +39,5 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
+  emscripten::function("solve", &solve);
 }
