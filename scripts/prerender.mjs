@@ -14,6 +14,7 @@ import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONT
 import { deviceOptions, hardwarePrompt } from '../web/js/hardware-view.js';
 import { calculatorApi } from '../web/js/engine.js';
 import { apiHtml, monitorHtml, presetOptions, routeHtml, selfHostPrompt, volumeRows } from '../web/js/cost-view.js';
+import { faqRunHtml } from '../web/js/machine-view.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -111,8 +112,19 @@ const presetSourceText = (r) => (r.preset.date
   ? `Published ${r.preset.date}. Source: ${sourceOf(r.preset.id)}`
   : 'Your own prices: edit the fields below.');
 
+// "How do I run it locally?": the launch command for three common setups, from the native CLI.
+const runSetups = [
+  ['A distill on one consumer GPU: DeepSeek-R1-Distill-Qwen-14B at Q4_K_M on an RTX 4090 with llama.cpp, 32,768 tokens',
+    ['--model', 'deepseek-r1-distill-qwen-14b', '--quant', 'Q4_K_M', '--gpu', 'rtx-4090', '--context', '32768']],
+  ['The 671B R1 with its experts in RAM: Q2_K on an RTX 4090 and 256 GB of RAM, 16,384 tokens',
+    ['--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', '256', '--context', '16384']],
+  ['R1 on eight datacenter GPUs: FP8 as DeepSeek ships it, on 8 H200 with vLLM, 32,768 tokens',
+    ['--model', 'deepseek-r1', '--quant', 'FP8-block', '--runtime', 'vllm', '--gpu', 'h200', '--gpus', '8', '--context', '32768']],
+].map(([title, argv]) => ({ title, result: costCli([...argv, '--max-context', '--command']) }));
+
 const gb = (bytes) => fmtBytes(bytes, 'gb');
 const values = {
+  FAQ_RUN: faqRunHtml(runSetups),
   MODEL_OPTIONS: modelOptions,
   MODEL_HINT: modelKind(defaultModel),
   QUANT_OPTIONS: quantOptions,
@@ -224,6 +236,7 @@ async function writeScriptsAndStyles() {
   }
   if (!esbuild) {
     cpSync(join(web, 'style.css'), join(out, 'style.css'));
+    cpSync(join(web, 'machine.css'), join(out, 'machine.css'));
     cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
     return [];
   }
@@ -233,6 +246,7 @@ async function writeScriptsAndStyles() {
   const built = await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
     chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020', metafile: true });
   await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
+  await esbuild.build({ ...common, entryPoints: [join(web, 'machine.css')], outfile: join(out, 'machine.css') });
   // The chunks the entry imports statically (paths relative to the page).
   const entry = Object.entries(built.metafile.outputs).find(([, o]) => o.entryPoint)?.[1];
   return (entry?.imports ?? []).filter((i) => i.kind === 'import-statement')

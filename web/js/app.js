@@ -26,6 +26,21 @@ let firstShown = false;
 let lastQuery = null;
 let lastHints = '';
 const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+// "Your machine" and the calculator's machine panel load after the first result; until then the
+// address bar keeps their parameters (those starting with "my" or "rs") as they came.
+let machine = null;
+const startQuery = new URLSearchParams(location.search);
+const machineQuery = () => {
+  const q = new URLSearchParams();
+  if (machine) {
+    const s = machine.machineState();
+    const d = machine.machineDefaults();
+    for (const [key, name] of machine.MACHINE_PARAMS) if ((s[key] ?? '') !== '' && s[key] !== d[key]) q.set(name, s[key]);
+  } else {
+    for (const [k, v] of startQuery) if (/^(my|rs)/.test(k)) q.set(k, v);
+  }
+  return q.toString();
+};
 
 const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
 
@@ -64,11 +79,11 @@ function readForm() {
   return s;
 }
 
-function request(s) {
+function request(s, suggest = true) {
   const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type };
   // The smallest device that fits comes from the hardware planner, which loads after the first
   // result (the first-result module leaves it out to stay small).
-  if (engine.hasPlanner) req.suggest_gpu = true;
+  if (engine.hasPlanner && suggest) req.suggest_gpu = true;
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
   if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
@@ -133,6 +148,7 @@ function update() {
       renderHardware(r, unit);
       setCostHardware(r.plan ? { plan: r.plan, speed: r.speed } : null);
     }
+    machine?.calcChanged(request(s, false), hwError ? {} : hwReq, unit);
     resultEl.innerHTML = resultHtml(r, unit, resultEl.querySelector('details')?.open);
     resultEl.classList.remove('stale');
     statusEl.textContent = '';
@@ -149,6 +165,11 @@ function update() {
       setTimeout(() => {
         import('./offline.js');
         import('./embed-panel.js');
+        import('./machine.js').then((m) => m.initMachine({ query: startQuery, onApply: applyRow, onChange: () => writeUrl() })
+          .then(() => {
+            machine = m;
+            update();
+          }));
         import('./cost.js').then((m) => {
           costSection = m;
           m.initCost({ onChange: () => writeUrl() });
@@ -197,9 +218,11 @@ function writeUrl(s = readForm()) {
   const all = { ...s, ...readHardware(), ...readCost() };
   const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
     ...costDefaults(all) }, ALL_PARAMS);
-  if (q !== lastQuery) {
-    lastQuery = q;
-    history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+  const late = machineQuery();
+  const full = late ? (q ? `${q}&${late}` : `?${late}`) : q;
+  if (full !== lastQuery) {
+    lastQuery = full;
+    history.replaceState(null, '', `${location.pathname}${full}${location.hash}`);
   }
 }
 
@@ -248,6 +271,21 @@ async function renderTables() {
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
   }
+}
+
+/** A row of "Your machine": the calculator and the hardware section take its settings. */
+function applyRow({ model, quant, runtime, context, hw }) {
+  setSelect(F.model, model);
+  setSelect(F.quant, quant);
+  setSelect(F.runtime, runtime);
+  fillKvTypes(runtime, '');
+  F.flash_attn.value = '';
+  F.context.value = context;
+  F.sequences.value = '1';
+  applyHardware(hw);
+  update();
+  $('calculator').scrollIntoView({ block: 'start' });
+  $('f-model').focus({ preventScroll: true });
 }
 
 function applyState(s) {

@@ -182,6 +182,8 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       cost: (request) => call('cost', JSON.stringify(request)),
       /** The full estimate: the calculator's plus placement, speed and the suggested GPU. */
       estimate: (request) => call('estimate', JSON.stringify(request)),
+      /** The solvers and launch commands (core/solve_api.hpp): {solve: max_context|best_quant|sweep|fit|reasoning, ...} */
+      solve: (request) => call('solve', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
     };
