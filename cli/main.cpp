@@ -10,7 +10,9 @@
 
 #include "api.hpp"
 #include "cost_cmd.hpp"
+#include "catalog_other.hpp"
 #include "gguf.hpp"
+#include "safetensors_cmd.hpp"
 
 using nlohmann::json;
 
@@ -26,6 +28,8 @@ runtime overhead, from the model's architecture.
   --model ID          a catalog model (see --list-models), e.g. deepseek-r1
   --config FILE       a Hugging Face config.json instead of a catalog model
   --gguf FILE         a GGUF file: architecture and exact weights from its header
+  --safetensors FILE...  parameters and bytes by dtype from .safetensors headers and
+                      model.safetensors.index.json (see --safetensors --help)
   --quant NAME        GGUF preset (Q4_K_M, Q8_0, ...) or GPU format (BF16, FP8, INT4, ...)
                       default: Q4_K_M
   --context N         tokens of context per sequence (default: 4096)
@@ -174,6 +178,9 @@ int main(int argc, char** argv) {
     const std::string sub = argv[1];
     if (sub == "cost" || sub == "route" || sub == "monitor") return run_cost_command(argc, argv);
   }
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--safetensors") return run_safetensors_command(argc, argv);
+  }
   json req = json::object();
   bool as_json = false;
   std::string list;
@@ -271,6 +278,7 @@ int main(int argc, char** argv) {
     if (list == "catalog") { std::cout << c.dump() << "\n"; return 0; }
     const json& items = c[list];
     if (as_json) { std::cout << items.dump(2) << "\n"; return 0; }
+    if (list == "models") std::printf("DeepSeek-R1 family:\n");
     for (const json& it : items) {
       if (list == "models") {
         std::printf("%-32s %-34s %s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
@@ -285,6 +293,13 @@ int main(int argc, char** argv) {
                     it["description"].get<std::string>().c_str());
       } else {
         std::printf("%-18s %s\n", it["id"].get<std::string>().c_str(), it["describes"].get<std::string>().c_str());
+      }
+    }
+    if (list == "models") {
+      std::printf("\nOther open models:\n");
+      for (const json& it : json::parse(vramcalc::other_models_json_text())["models"]) {
+        std::printf("%-32s %-34s %s%s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
+                    it["moe"].get<bool>() ? "MoE, " : "dense, ", it["params_official"].get<std::string>().c_str());
       }
     }
     return 0;

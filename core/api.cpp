@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog_other.hpp"
 #include "errors.hpp"
 #include "fields.hpp"
 #include "hardware.hpp"
@@ -229,7 +230,13 @@ namespace {
 template <bool kWithHardware>
 std::string estimate_value_text(const json& request) {
   try {
-    const EstimateRequest r = request_from_json(request);
+    EstimateRequest r = request_from_json(request);
+    if constexpr (kWithHardware) {
+      // The other models' catalogue (data/models_other.json) comes with this module only.
+      if (!r.custom && !catalog().find_model(r.model)) {
+        if (const OtherModel* o = find_other_model(r.model)) r.custom = o->arch;
+      }
+    }
     if constexpr (!kWithHardware) {
       for (const char* f : {"gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
                             "host", "suggest_gpu"}) {

@@ -7,9 +7,11 @@
 #include <string>
 
 #include "api.hpp"
+#include "catalog_other.hpp"
 #include "cost.hpp"
 #include "fields.hpp"
 #include "gguf.hpp"
+#include "safetensors.hpp"
 
 namespace {
 
@@ -44,6 +46,14 @@ std::string cost(const std::string& request_json) { return vramcalc::cost_json(r
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
 // summary, or an error with "need_bytes" when more of the file must be read.
 std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
+
+// Safetensors headers the page read with File.slice: {"files": [{name, size, header_length,
+// header}], "index": text?, "config": {...}?} -> the summary or an error.
+std::string inspect_safetensors(const std::string& request_json) { return vramcalc::safetensors_summary(request_json); }
+
+// The catalogue of open models beyond the R1 family (data/models_other.json), for the page's
+// "other models" group and the fit table; their ids work in estimate() here.
+std::string other_models() { return vramcalc::other_models_json_text(); }
 #endif
 
 }  // namespace
@@ -58,5 +68,7 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("estimate", &estimate);
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
+  emscripten::function("inspectSafetensors", &inspect_safetensors);
+  emscripten::function("otherModels", &other_models);
 #endif
 }

@@ -101,6 +101,28 @@ expect_ok "expert offload" --model deepseek-r1 --gpu rtx-4090 --offload experts 
 expect_ok "suggest gpu" --model deepseek-r1-distill-qwen-14b --suggest-gpu
 expect_ok "config file" --config "$tmp/good.json" --quant Q8_0 --context 8192
 expect_ok "list models" --list-models
+
+# --safetensors reads only the length prefix and the JSON header of each file.
+node -e '
+  const fs = require("fs");
+  const h = Buffer.from(JSON.stringify({"model.embed_tokens.weight": {dtype: "BF16", shape: [16, 8], data_offsets: [0, 256]}}));
+  const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length));
+  fs.writeFileSync(process.argv[1] + "/ok.safetensors", Buffer.concat([len, h, Buffer.alloc(256)]));
+  fs.writeFileSync(process.argv[1] + "/short.safetensors", Buffer.concat([len, h, Buffer.alloc(100)]));
+  fs.writeFileSync(process.argv[1] + "/bad.safetensors", Buffer.from("GGUF not this"));
+' "$tmp"
+expect_ok "safetensors header" --safetensors "$tmp/ok.safetensors"
+expect_error "truncated safetensors" 'short.safetensors: the file is truncated' --safetensors "$tmp/short.safetensors"
+expect_error "not safetensors" 'bad.safetensors: the header length' --safetensors "$tmp/bad.safetensors"
+expect_error "safetensors without files" '--safetensors needs at least one' --safetensors
+if "$cli" --safetensors "$tmp/ok.safetensors" --json | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    process.exit(r.params === 128 && r.bytes === 256 && r.by_dtype[0].dtype === "BF16" ? 0 : 1)'; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: safetensors --json counts"
+fi
+expect_ok "other model by id" --model gemma-3-27b --quant Q4_K_M --context 8192
 expect_ok "list quants" --list-quants
 expect_ok "help" --help
 

@@ -77,7 +77,8 @@ function request(s) {
 
 function showHints(s) {
   const m = engine.catalog.models.find((x) => x.id === s.model);
-  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.' : '';
+  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.'
+    : moreModels?.otherModelHint(s.model) ?? '';
   $('config-field').hidden = s.model !== 'custom';
   $('h-quant').textContent = engine.catalog.quants.find((q) => q.name === s.quant)?.description ?? '';
   $('h-runtime').textContent = runtimeOf(s.runtime)?.describes ?? '';
@@ -149,6 +150,7 @@ function update() {
       setTimeout(() => {
         import('./offline.js');
         import('./embed-panel.js');
+        loadMoreModels();
         import('./cost.js').then((m) => {
           costSection = m;
           m.initCost({ onChange: () => writeUrl() });
@@ -167,6 +169,10 @@ function update() {
       // A pasted config.json is read by the extras module: fetch it, then estimate.
       statusEl.textContent = 'Loading the full calculator…';
       withPlanner(update);
+    } else if (e.code === 'unknown_model' && !engine.hasPlanner) {
+      // An other model (from a link): its catalogue comes with the extras module.
+      statusEl.textContent = 'Loading the other models…';
+      withPlanner(() => loadMoreModels().then((mm) => mm.show()).then(update));
     } else {
       showError(e, s);
       staleHardware();
@@ -201,6 +207,30 @@ function writeUrl(s = readForm()) {
     lastQuery = q;
     history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
   }
+}
+
+// The other models' group and the safetensors reader load after the first result.
+let moreModels = null;
+let moreModelsPromise = null;
+function loadMoreModels() {
+  moreModelsPromise ??= import('./more-models.js').then((m) => {
+    const api = m.initMoreModels({
+      select: F.model,
+      unit: () => unit,
+      configText: () => F.config_text.value,
+      onConfig: (text) => {
+        F.config_text.value = text;
+        update();
+      },
+      onModels: () => {
+        lastHints = '';
+        update();
+      },
+    });
+    moreModels = { ...m, ...api };
+    return moreModels;
+  });
+  return moreModelsPromise;
 }
 
 // The cost section's computing loads after the first result; until then it is told nothing.

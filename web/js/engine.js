@@ -153,6 +153,10 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       estimate: (request) => call('estimate', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
+      /** @param {string} request {files: [{name, size, header_length, header}], index?, config?} */
+      inspectSafetensors: (request) => call('inspectSafetensors', request),
+      /** The catalogue beyond the R1 family: {models: [...]} (their ids work in estimate). */
+      otherModels: () => call('otherModels'),
     };
   })();
   extrasPromise.catch(() => {
