@@ -152,7 +152,8 @@ SafetensorsFile parse_safetensors_header(const std::string& name, uint64_t heade
     bad(name, "the file is truncated: its header needs " + std::to_string(header_length) + " bytes, " +
                   std::to_string(header_text.size()) + " are there", "truncated_safetensors");
   }
-  const json h = json::parse(header_text.substr(0, header_length), nullptr, false);
+  // header_length is at most 100 MB here, so it fits a 32-bit size_t.
+  const json h = json::parse(header_text.substr(0, static_cast<size_t>(header_length)), nullptr, false);
   if (h.is_discarded() || !h.is_object()) bad(name, "the header is not a JSON object: not a safetensors file, or a damaged one");
   for (const auto& [key, v] : h.items()) {
     if (key == "__metadata__") {

@@ -162,7 +162,7 @@ TEST_CASE("the header is read from a file's first bytes: length prefix, then JSO
   b.add("w", "F16", {2, 3}, 16);
   const std::string text = b.h.dump();
   std::string bytes(8, '\0');
-  for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char((text.size() >> (8 * i)) & 0xff);
+  for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char((uint64_t(text.size()) >> (8 * i)) & 0xff);
   bytes += text;
   const SafetensorsFile f = parse_safetensors_bytes("w.safetensors", bytes, bytes.size() + 12);
   REQUIRE(f.tensors.size() == 1);
