@@ -292,6 +292,8 @@ async function start() {
   applyCost(state);
   initHardware(update);
   update();
+  // The other models and the safetensors reader, also when the first estimate was an error.
+  setTimeout(loadMoreModels, 0);
 
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));

@@ -25,8 +25,8 @@ async function otherModels() {
 async function addGroup(select) {
   if (select.querySelector('optgroup[data-group="other"]')) return;
   const models = await otherModels();
-  // The R1 family stays first, in a group of its own.
-  if (!select.querySelector('optgroup[data-group="r1"]')) {
+  // The R1 family stays first, in its groups (pre-rendered) or in one of its own.
+  if (!select.querySelector('optgroup')) {
     const r1 = document.createElement('optgroup');
     r1.label = 'DeepSeek-R1 family';
     r1.dataset.group = 'r1';
@@ -45,8 +45,10 @@ async function addGroup(select) {
     const kind = m.moe ? `${m.params_official}, ${m.params_active_official} active` : m.params_official;
     group.append(new Option(`${m.name} (${kind})`, m.id));
   }
-  const custom = [...select.options].find((o) => o.value === 'custom');
-  select.insertBefore(group, custom && !custom.closest('optgroup') ? custom : null);
+  // After the last group of the R1 family, before the custom-config choice when it stands alone.
+  const groups = select.querySelectorAll('optgroup');
+  const last = groups[groups.length - 1];
+  select.insertBefore(group, last ? last.nextSibling : select.firstChild);
   select.value = wanted;
 }
 
