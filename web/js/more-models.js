@@ -45,10 +45,10 @@ async function addGroup(select) {
     const kind = m.moe ? `${m.params_official}, ${m.params_active_official} active` : m.params_official;
     group.append(new Option(`${m.name} (${kind})`, m.id));
   }
-  // After the last group of the R1 family, before the custom-config choice when it stands alone.
-  const groups = select.querySelectorAll('optgroup');
-  const last = groups[groups.length - 1];
-  select.insertBefore(group, last ? last.nextSibling : select.firstChild);
+  // After the R1 family's groups, before the group (or the option) of the custom config.
+  const custom = [...select.options].find((o) => o.value === 'custom');
+  const before = custom ? (custom.closest('optgroup') ?? custom) : null;
+  select.insertBefore(group, before);
   select.value = wanted;
 }
 
