@@ -1,5 +1,6 @@
 // vramcalc: the command-line face of the estimation core. It turns its arguments into the same
 // JSON request the page sends, so both print the same numbers.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -271,10 +272,31 @@ int main(int argc, char** argv) {
     if (list == "catalog") { std::cout << c.dump() << "\n"; return 0; }
     const json& items = c[list];
     if (as_json) { std::cout << items.dump(2) << "\n"; return 0; }
-    for (const json& it : items) {
+    // Devices: grouped as the page's picker groups them (class, then family), in catalogue order.
+    std::vector<const json*> order;
+    for (const json& it : items) order.push_back(&it);
+    if (list == "devices") {
+      const std::vector<std::string> classes = {"consumer", "laptop", "workstation", "datacenter", "apple", "unified", "cpu"};
+      auto rank = [&](const json* j) {
+        const auto at = std::find(classes.begin(), classes.end(), (*j)["class"].get<std::string>());
+        return at - classes.begin();
+      };
+      std::stable_sort(order.begin(), order.end(), [&](const json* x, const json* y) { return rank(x) < rank(y); });
+    }
+    std::string group;
+    bool first = true;
+    for (const json* p : order) {
+      const json& it = *p;
+      if (list == "devices" && it.value("family", "") != group) {
+        group = it.value("family", "");
+        std::printf("%s-- %s\n", first ? "" : "\n", group.c_str());
+        first = false;
+      }
       if (list == "models") {
         std::printf("%-32s %-34s %s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
-                    it["family"] == "full" ? "671B MoE (full R1)" : ("dense, " + it["params_official"].get<std::string>()).c_str());
+                    it["family"] == "full" ? "671B MoE (full R1)"
+                    : it["family"] == "v3" ? "671B MoE (V3, R1's architecture)"
+                                           : ("dense, " + it["params_official"].get<std::string>()).c_str());
       } else if (list == "devices") {
         const std::string mem = it["memory_bytes"].is_null() ? std::string("system RAM")
                                                              : std::to_string(int(it["memory_gb"].get<double>())) + " GB";

@@ -324,7 +324,7 @@ std::string catalog_json_text(bool with_devices) {
   if (with_devices) {
     w.key("devices").begin_array();
     for (const Device& g : hardware().devices) {
-      w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class);
+      w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class).field("family", g.family);
       if (g.is_cpu()) {
         w.key("memory_gb").null().key("memory_bytes").null().key("usable_bytes").null();
       } else {

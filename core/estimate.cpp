@@ -257,8 +257,12 @@ std::vector<std::string> warnings(const Estimate& e) {
   }
   if (a.family == "distill") {
     // The catalogue's distills are dense models of other families; say so where people confuse them.
-    out.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
+    const std::string base = a.arch == "llama" ? "Llama" : a.arch == "qwen3" ? "Qwen3" : "Qwen2";
+    out.push_back(a.name + " is a dense " + base +
                          " model distilled from DeepSeek-R1, not the 671B mixture-of-experts R1");
+  }
+  if (a.family == "v3") {
+    out.push_back(a.name + " has DeepSeek-R1's 671B architecture and the same memory needs, but it is the chat model, not the R1 reasoning model");
   }
   return out;
 }

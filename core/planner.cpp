@@ -505,9 +505,9 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   if (!host || !host->is_cpu()) {
     throw InputError("unknown_host", "host", "unknown host memory \"" + req.host + "\" (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }
-  // Apple's CPU and GPU read the same unified memory.
-  double host_bw = d.is_apple() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
-  Device host_dev = d.is_apple() && req.host.empty() ? d : *host;
+  // On unified memory (Apple silicon, DGX Spark, Strix Halo) the CPU and GPU read the same memory.
+  double host_bw = d.is_unified() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
+  Device host_dev = d.is_unified() && req.host.empty() ? d : *host;
   if (d.is_cpu()) { host_bw = d.bandwidth_gb_per_s * double(req.count); host_dev = d; }
   p.count = req.count;
   p.offload = req.offload;
@@ -686,6 +686,8 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   const uint64_t n_all = uint64_t(e.arch->n_layer) + 1;
   for (const Device* d : order) {
     if (!device_runs(e, *d)) continue;
+    // Desktop and server cards for "single"; laptops and unified-memory PCs are not suggested.
+    if (d->device_class == "laptop" || d->device_class == "unified") continue;
     if (d->is_apple() ? s.apple : s.single) continue;
     Placement pl = is_paged(e) ? place_paged(e, m, *d, 1, 1) : place_llama(e, m, *d, 1, n_all, 0, false);
     if (!all_fit(pl)) continue;

@@ -57,7 +57,7 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
       tSe += aS / gpu_eff;
     }
     const double hS = t_of(pl.host, host_bw, fracS, S);
-    const double heff = host.is_apple() ? gpu_eff : cpu_eff;
+    const double heff = host.is_unified() ? gpu_eff : cpu_eff;
     tS += hS;
     tSe += hS / heff;
   }

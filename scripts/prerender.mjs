@@ -66,6 +66,8 @@ const modelOptions = [
     option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('R1-Distill — dense models, not the 671B model', byFamily('distill').map((m) =>
     option(m.id, `${m.name} (${m.params_official} dense)`, m.id === defaults.model))),
+  group('DeepSeek-V3 — same 671B architecture, chat models', byFamily('v3').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
 ].join('\n');
 const quantOptions = [

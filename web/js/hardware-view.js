@@ -6,10 +6,12 @@ import { esc, fixed, fmtBoth, fmtBytes, fmtInt, fmtNum } from './format.js';
 
 /** Device classes in the order the picker shows them, with their group labels. */
 export const DEVICE_CLASSES = [
-  ['consumer', 'Consumer GPUs'],
+  ['consumer', 'Desktop GPUs'],
+  ['laptop', 'Laptop GPUs'],
   ['workstation', 'Workstation GPUs'],
   ['datacenter', 'Datacenter GPUs'],
   ['apple', 'Apple unified memory'],
+  ['unified', 'Other unified memory'],
   ['cpu', 'CPU only (system RAM)'],
 ];
 
@@ -20,13 +22,17 @@ const tps = (v) => {
   return `${fixed(v, digits)} tokens/s`;
 };
 
-/** The picker's <option>s grouped by class, plus the custom device. */
+/** The picker's <option>s grouped by class and family ("Desktop GPUs · GeForce RTX 40"), plus the custom device. */
 export function deviceOptions(devices, selected = '') {
   const opt = (value, label) => `<option value="${esc(value)}"${value === selected ? ' selected' : ''}>${esc(label)}</option>`;
-  const groups = DEVICE_CLASSES.map(([cls, label]) => {
-    const items = devices.filter((d) => d.class === cls).map((d) =>
-      opt(d.id, d.memory_gb == null ? d.name : `${d.name} · ${fmtNum(d.memory_gb)} GB`));
-    return items.length ? `<optgroup label="${esc(label)}">${items.join('')}</optgroup>` : '';
+  const groups = DEVICE_CLASSES.flatMap(([cls, label]) => {
+    const inClass = devices.filter((d) => d.class === cls);
+    const families = [...new Set(inClass.map((d) => d.family || ''))];
+    return families.map((fam) => {
+      const items = inClass.filter((d) => (d.family || '') === fam).map((d) =>
+        opt(d.id, d.memory_gb == null ? d.name : `${d.name} · ${fmtNum(d.memory_gb)} GB`));
+      return `<optgroup label="${esc(fam ? `${label} · ${fam}` : label)}">${items.join('')}</optgroup>`;
+    });
   });
   return [opt('', 'None: memory only'), ...groups,
     `<optgroup label="Other">${opt('custom', 'Custom device: enter its memory and bandwidth')}</optgroup>`].join('\n');

@@ -102,7 +102,26 @@ export function staleHardware() {
   $('hw-result').classList.add('stale');
 }
 
+/** Hides the devices (and empty groups) whose name, id or group does not contain every typed word. */
+function filterDevices(text) {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  for (const g of $('f-gpu').querySelectorAll('optgroup')) {
+    let any = false;
+    for (const o of g.querySelectorAll('option')) {
+      const hay = `${o.textContent} ${o.value} ${g.label}`.toLowerCase();
+      o.hidden = !words.every((w) => hay.includes(w)) && !o.selected;
+      any ||= !o.hidden;
+    }
+    g.hidden = !any;
+  }
+}
+
 export function initHardware(onChange) {
+  const search = $('f-gpu-search');
+  search?.addEventListener('input', (ev) => {
+    ev.stopPropagation();  // narrowing the list changes no setting
+    filterDevices(search.value);
+  });
   $('hw-form').addEventListener('input', () => {
     showControls();
     onChange();

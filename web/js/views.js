@@ -33,6 +33,7 @@ const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}
 
 export function modelKind(model) {
   if (model.family === 'full') return `${esc(model.params_official)} mixture of experts, ${esc(model.params_active_official)} active per token`;
+  if (model.family === 'v3') return `${esc(model.params_official)} mixture of experts, ${esc(model.params_active_official)} active per token; R1's architecture, a chat model`;
   if (model.family === 'distill') return `dense ${esc(model.params_official)} distill of ${esc(model.base_model)}; not the 671B model`;
   return `${model.moe ? 'mixture of experts' : 'dense'}, ${esc(model.attention)} attention`;
 }
