@@ -8,6 +8,7 @@
 #include "fields.hpp"
 #include "hardware.hpp"
 #include "json_writer.hpp"
+#include "compare.hpp"
 #include "planner.hpp"
 
 namespace vramcalc {
@@ -74,7 +75,7 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
   if (!req.is_object()) return std::nullopt;
   const bool custom = present(req, "custom_gpu");
   if (!present(req, "gpu") && !custom) {
-    for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host"}) {
+    for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host", "host_sockets"}) {
       if (present(req, f)) {
         throw InputError("missing_gpu", "gpu", std::string(f) + " needs a device: give gpu or custom_gpu");
       }
@@ -139,6 +140,7 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
     p.ram_bytes = uint64_t(std::llround(gb * double(1ull << 30)));
   }
   p.host = read_text(req, "host", "");
+  p.host_sockets = read_count(req, "host_sockets", 1);
   return p;
 }
 
@@ -232,7 +234,7 @@ std::string estimate_value_text(const json& request) {
     const EstimateRequest r = request_from_json(request);
     if constexpr (!kWithHardware) {
       for (const char* f : {"gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
-                            "host", "suggest_gpu"}) {
+                            "host", "host_sockets", "suggest_gpu", "compare_runtimes"}) {
         if (present(request, f)) {
           throw InputError("needs_planner", f, std::string(f) + " needs the hardware planner, which this module leaves out");
         }
@@ -247,6 +249,12 @@ std::string estimate_value_text(const json& request) {
         const Plan p = plan(e, *pr);
         extra["plan"] = to_json(p);
         extra["speed"] = to_json(p.speed);
+      }
+      if (present(request, "compare_runtimes")) {
+        if (!request["compare_runtimes"].is_boolean()) {
+          throw InputError("invalid_compare_runtimes", "compare_runtimes", "compare_runtimes must be true or false");
+        }
+        if (request["compare_runtimes"].get<bool>()) extra["compare_runtimes"] = compare_runtimes(r, pr);
       }
       if (present(request, "suggest_gpu")) {
         const json& sg = request["suggest_gpu"];

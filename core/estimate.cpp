@@ -329,6 +329,7 @@ std::string to_json_text(const Estimate& e) {
 
   w.key("assumptions").begin_object();
   w.field("runtime", rt.describes);
+  w.field("runtime_version", rt.version);
   w.field("weights", e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
                      : e.quant->gguf
                          ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +

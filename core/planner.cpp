@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "calibration.hpp"
 #include "kv_cache.hpp"
 #include "text.hpp"
 
@@ -85,6 +86,7 @@ struct Slot : SpeedSlot {
 
 void hold_layers(Slot& s, int64_t il) {
   DevicePart& p = s.part;
+  s.layers += 1;
   if (p.layer_first < 0 || il < p.layer_first) p.layer_first = il;
   if (il > p.layer_last) p.layer_last = il;
   p.layers += 1;
@@ -164,12 +166,14 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
       r.part.weights_bytes += l.routed;
       r.read_routed += double(l.routed);
       r.part.expert_layers += 1;
+      if (&r != &s) r.layers += 1;  // the CPU computes these experts: one more hand-over per layer
     }
     if (&s == &pl.host) host_computes_layers = true;
     if (&r == &pl.host && l.routed) host_computes = true;
   }
   Slot& out = dev[a.n_layer] < 0 ? pl.host : pl.gpus[size_t(dev[a.n_layer])];
   out.part.output_layer = true;
+  out.layers += 1;
   out.part.weights_bytes += m.output;
   out.read_fixed += double(m.output);
   if (m.tied) {
@@ -481,8 +485,35 @@ std::optional<Layout> minimum_layout(const Estimate& e, const LayerMap& m, const
   return std::nullopt;
 }
 
-Plan plan(const Estimate& e, const PlanRequest& req) {
+namespace {
+Plan plan_with(const Estimate& e, const PlanRequest& req, const SpeedModel* model);
+}  // namespace
+
+Plan plan(const Estimate& e, const PlanRequest& req) { return plan_with(e, req, &speed_model()); }
+Plan plan_bounds(const Estimate& e, const PlanRequest& req) { return plan_with(e, req, nullptr); }
+
+namespace {
+
+Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* model) {
   const ModelArch& a = *e.arch;
+  PlanRequest req = req_in;
+  const RuntimeProfile& rt = *e.runtime;
+  if (rt.experts_in_ram) {
+    // KTransformers: a CUDA GPU runs attention, shared experts and dense layers; every routed
+    // expert stays in RAM and runs on the CPU.
+    const Device* dv = req.custom ? &*req.custom : hardware().find(req.gpu);
+    if (dv && (dv->is_cpu() || dv->is_apple())) {
+      throw InputError("unsupported_gpu", "gpu", rt.name + " needs an NVIDIA GPU next to the CPU: pick a GPU");
+    }
+    if (req.offload == Offload::layers || req.gpu_layers) {
+      throw InputError("unsupported_offload", req.gpu_layers ? "gpu_layers" : "offload",
+                       rt.name + " places by module, not by layer: it keeps the routed experts in RAM (use --offload experts or none)");
+    }
+    if (a.is_moe()) {
+      req.offload = Offload::experts;
+      req.cpu_moe_layers = a.n_layer;
+    }
+  }
   const HardwareCatalog& hw = hardware();
   Plan p;
   if (req.custom) {
@@ -508,6 +539,10 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   // On unified memory (Apple silicon, DGX Spark, Strix Halo) the CPU and GPU read the same memory.
   double host_bw = d.is_unified() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
   Device host_dev = d.is_unified() && req.host.empty() ? d : *host;
+  if (req.host_sockets < 1 || req.host_sockets > 8) {
+    throw InputError("invalid_host_sockets", "host_sockets", "host_sockets must be between 1 and 8 (got " + std::to_string(req.host_sockets) + ")");
+  }
+  if (!d.is_unified() || !req.host.empty()) host_bw *= double(req.host_sockets);
   if (d.is_cpu()) { host_bw = d.bandwidth_gb_per_s * double(req.count); host_dev = d; }
   p.count = req.count;
   p.offload = req.offload;
@@ -594,6 +629,16 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   p.gpu_layers = pl.gpu_layers;
   p.cpu_moe_layers = pl.cpu_moe_layers;
 
+  if (rt.numa_copy_per_socket && req.host_sockets > 1 && !d.is_cpu()) {
+    // KTransformers with USE_NUMA=1 keeps a copy of the CPU-side experts in each socket's memory.
+    uint64_t routed = 0;
+    for (uint32_t il = 0; il < a.n_layer && il < pl.cpu_moe_layers; ++il) routed += m.layers[il].routed;
+    const uint64_t extra = routed * (req.host_sockets - 1);
+    pl.host.part.weights_bytes += extra;
+    pl.host.part.weights_duplicated_bytes += extra;
+    p.notes.push_back(rt.name + " copies the " + gb(routed) + " of routed experts to each of the " +
+                      std::to_string(req.host_sockets) + " sockets' memory (" + gb(extra) + " more RAM)");
+  }
   // RAM: what stays on the host.
   p.ram_needed_bytes = pl.host.part.weights_bytes + pl.host.part.kv_bytes + pl.host.part.compute_bytes +
                        pl.host.part.output_buffer_bytes;
@@ -670,9 +715,11 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   in.host = pl.host;
   in.tp = pl.layout.tp;
   in.paged = is_paged(e);
-  p.speed = speed_of(e, in, d, host_dev, host_bw, req.count);
+  p.speed = speed_of(e, in, d, host_dev, host_bw, d.is_cpu() ? req.count : req.host_sockets, model);
   return p;
 }
+
+}  // namespace
 
 Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   const HardwareCatalog& hw = hardware();

@@ -33,7 +33,9 @@ LlamaCppBuffers llama_cpp_buffers(const ModelArch& a, const RuntimeProfile& r, M
   const uint64_t kqv = n_head * v_width * n_tokens * kF32;
   // Without flash attention the scores KQ = K^T Q are materialised in F32 [n_kv, n_tokens, n_head];
   // the softmax runs in place on them (ggml_op_can_inplace(GGML_OP_SOFT_MAX)).
-  const uint64_t kq = flash_attn ? 0 : n_kv * n_tokens * n_head * kF32;
+  uint64_t kq = flash_attn ? 0 : n_kv * n_tokens * n_head * kF32;
+  // ik_llama.cpp -amb N: attention runs in head chunks so the K*Q scratch stays under N MiB.
+  if (r.attn_max_batch_bytes && kq > r.attn_max_batch_bytes) kq = r.attn_max_batch_bytes;
   // The residual stream and the normed input stay alive across the block.
   const uint64_t residual = 2 * n_embd * n_tokens * kF32;
   const uint64_t attention = residual + q + kq + kqv;

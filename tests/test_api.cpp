@@ -42,7 +42,7 @@ TEST_CASE("bad requests come back as errors naming the field") {
       {{{"model", "deepseek-r2"}}, "model", "unknown model \"deepseek-r2\""},
       {{{"model", "deepseek-r1"}, {"quant", "Q4_K_XL"}}, "quant", "unknown quantization \"Q4_K_XL\""},
       {{{"model", "deepseek-r1"}, {"runtime", "tgi"}}, "runtime",
-       "unknown runtime \"tgi\" (one of: llama.cpp, llama.cpp-2025, llama.cpp-legacy, ollama, vllm, sglang)"},
+       "unknown runtime \"tgi\" (one of: llama.cpp, llama.cpp-2025, llama.cpp-legacy, ik_llama.cpp, ik_llama.cpp-mla1, ktransformers, ollama, vllm, sglang)"},
       {{{"model", "deepseek-r1"}, {"kv_type", "fp8"}}, "kv_type",
        "KV cache type \"fp8\" is not available in llama.cpp (2026 builds) (one of: f16, bf16, q8_0, q4_0)"},
       {{{"model", "deepseek-r1"}, {"context", 0}}, "context", "context must be at least 1 token"},

@@ -2,7 +2,10 @@
 // the R1 family's newer members against their model cards.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "hardware.hpp"
 #include "helpers.hpp"
@@ -76,4 +79,54 @@ TEST_CASE("R1-0528, V3, V3-0324 and V3.1 share R1's architecture; R1-0528-Qwen3-
   // Hugging Face's safetensors count for deepseek-ai/DeepSeek-R1-0528-Qwen3-8B: 8.19B parameters.
   CHECK(double(q.params.total) == doctest::Approx(8.19e9).epsilon(0.005));
   CHECK(q.arch->arch == "qwen3");
+}
+
+TEST_CASE("KTransformers: experts in RAM, a copy per socket with USE_NUMA; its published memory figures") {
+  // kvcache-ai/ktransformers DeepseekR1_V3_tutorial.md, DeepseekV3 Q4_K_M: "Single socket: 382G
+  // DRAM, at least 14GB VRAM; Dual socket: 1T DRAM".
+  const vramcalc::Estimate e = testing::run("deepseek-v3", "Q4_K_M", 4096, "ktransformers");
+  vramcalc::PlanRequest p;
+  p.gpu = "rtx-4090";
+  p.host = "cpu-ddr5-4800-8ch";
+  const vramcalc::Plan one = vramcalc::plan(e, p);
+  CHECK(one.offload == vramcalc::Offload::experts);
+  CHECK(one.cpu_moe_layers == e.arch->n_layer);
+  CHECK(double(one.ram_needed_bytes) == doctest::Approx(382e9).epsilon(0.05));
+  // The GPU part (attention, shared experts, dense layers, KV) stays under the published minimum
+  // of 14 GB: the estimate leaves out PyTorch's own allocations (caching allocator, CUDA graphs).
+  CHECK(double(one.devices.at(0).total_bytes) < 14e9);
+  p.host_sockets = 2;
+  const vramcalc::Plan two = vramcalc::plan(e, p);
+  CHECK(two.ram_needed_bytes > one.ram_needed_bytes + 370'000'000'000ull);  // the experts copied to the second socket
+  CHECK(double(two.ram_needed_bytes) < 1e12);                               // fits the 1 TB of the dual-socket machine
+  CHECK(two.speed.decode_expected_per_sequence > one.speed.decode_expected_per_sequence);
+}
+
+TEST_CASE("ik_llama.cpp: -mla 3 keeps only the latent, -mla 1 adds a transposed V; -amb caps the attention scratch") {
+  const vramcalc::Estimate mla3 = testing::run("deepseek-r1", "Q4_K_M", 32768, "ik_llama.cpp");
+  const vramcalc::Estimate mla1 = testing::run("deepseek-r1", "Q4_K_M", 32768, "ik_llama.cpp-mla1");
+  // Per token and layer: 576 f16 values (kv_lora_rank 512 + rope 64), and 512 more with -mla 1.
+  CHECK(mla3.kv.bytes_per_token == 61u * 576u * 2u);
+  CHECK(mla1.kv.bytes_per_token == 61u * (576u + 512u) * 2u);
+  // Without -amb, -mla 1 (no flash attention) would hold K*Q scores of 128 heads x 32768 cells x
+  // 512 tokens in F32 = 8 GiB; -amb 512 keeps that part at 512 MiB.
+  CHECK(mla1.compute_buffer_bytes < 4ull << 30);
+}
+
+TEST_CASE("compare_runtimes: a GGUF format on every llama.cpp-engine runtime, with fit and expected speed") {
+  const std::string out = vramcalc::estimate_json(
+      R"({"model":"deepseek-r1-distill-qwen-7b","quant":"Q4_K_M","context":8192,"gpu":"rtx-4090","compare_runtimes":true})");
+  const nlohmann::json j = nlohmann::json::parse(out);
+  REQUIRE(j.contains("compare_runtimes"));
+  std::set<std::string> ids;
+  for (const nlohmann::json& r : j["compare_runtimes"]) {
+    ids.insert(r["runtime"].get<std::string>());
+    if (r.contains("error")) continue;
+    CHECK(r["total_bytes"].get<uint64_t>() > r["kv_cache_bytes"].get<uint64_t>());
+    CHECK(r["fits"].is_boolean());
+  }
+  CHECK(ids.count("llama.cpp") == 1);
+  CHECK(ids.count("ik_llama.cpp") == 1);
+  CHECK(ids.count("ollama") == 1);
+  CHECK(ids.count("vllm") == 0);  // a GGUF preset: not a vLLM format here
 }

@@ -158,6 +158,7 @@ function speedBlock(speed, sequences) {
     `<td id="hw-decode-expected" data-tps="${speed.decode_expected_tokens_per_s_aggregate}">${tps(speed.decode_expected_tokens_per_s_aggregate)}</td></tr>` +
     `<tr><th scope="row">Prefill (prompt)</th><td id="hw-prefill" data-tps="${speed.prefill_tokens_per_s ?? ''}">${tps(speed.prefill_tokens_per_s)}</td><td>—</td></tr>` +
     '</tbody></table>' +
+    (speed.similar_setups ? `<p class="hint" id="hw-similar">Expected speed: ${esc(speed.similar_setups.text)}.</p>` : '') +
     `<p class="hint">${speed.compute_bound ? 'Decode is limited by compute here.' : 'Decode is limited by memory bandwidth: each generated token reads the active weights and the KV cache.'} ` +
     'Real runs are slower: these bounds leave out kernel launches, synchronisation and communication.</p>' +
     `<details class="assumptions"><summary>How the speeds are estimated (${speed.assumptions.length})</summary>${list(speed.assumptions)}</details>`;
