@@ -38,9 +38,10 @@ TEST_CASE("the speed model is fitted from the rows: the product's fit is the fil
   const vramcalc::SpeedModel fit = vramcalc::fit_speed_model(rows);
   const vramcalc::SpeedModel& used = vramcalc::speed_model();
   REQUIRE(fit.params.size() == used.params.size());
-  for (const auto& [k, v] : fit.params) {
+  for (const auto& kv : fit.params) {  // no structured bindings in CAPTURE's lambda (clang 14)
+    const std::string& k = kv.first;
     CAPTURE(k);
-    CHECK(used.params.at(k) == doctest::Approx(v).epsilon(1e-9));
+    CHECK(used.params.at(k) == doctest::Approx(kv.second).epsilon(1e-9));
   }
   // Halve every NVIDIA measurement that is fitted on: the NVIDIA efficiency must move.
   std::vector<vramcalc::CalibrationRow> slower = rows;
