@@ -9,6 +9,7 @@
 #include "checkpoint_quant.hpp"
 #include "config_read.hpp"
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -79,8 +80,8 @@ ModelArch arch_from_hf_config(const json& cfg) {
                        "config.json: \"architectures\" (or \"model_type\") is required to know the model's layout");
     }
     throw InputError("unsupported_architecture", "architectures",
-                     "config.json: architecture \"" + (a.hf_architecture.empty() ? model_type : a.hf_architecture) +
-                         "\" is not supported yet (supported: " + supported_architectures() +
+                     "config.json: architecture " + quote_input(a.hf_architecture.empty() ? model_type : a.hf_architecture) +
+                         " is not supported yet (supported: " + supported_architectures() +
                          "). Drop the model's GGUF file or its safetensors headers instead: their tensor lists give "
                          "the exact weights whatever the architecture");
   }
@@ -142,7 +143,7 @@ ModelArch arch_from_hf_config_text(const std::string& text) {
       where = " (byte " + std::to_string(e.byte) + ")";
     }
     throw InputError("malformed_config", "config",
-                     "config.json is not valid JSON" + where + ": is the file truncated or missing a brace?");
+                     "config.json is not valid JSON" + where + ": the file may be truncated or missing a brace");
   }
   return arch_from_hf_config(cfg);
 }
