@@ -456,7 +456,7 @@ json cost_json_value(const json& req) {
                         {"cost_per_month", c.cost_per_month}, {"reading", r.reading}});
       }
       return {{"kind", "volumes"}, {"input_price", base.input_per_mtok}, {"output_price", base.output_per_mtok},
-              {"retry_percent", base.retry_percent}, {"rows", rows}};
+              {"retry_percent", number(base.retry_percent)}, {"rows", rows}};
     }
     if (kind == "route") {
       const double traffic = read_number(req, "calls_per_day", 0, kMaxCount).value_or(0);

@@ -132,8 +132,9 @@ std::string quote_input(std::string_view s, size_t max_chars) {
 std::string plain_number(double v) {
   if (!std::isfinite(v)) return v != v ? "not a number" : v > 0 ? "infinity" : "minus infinity";
   if (v == std::floor(v) && std::fabs(v) < 1.8e19) {
-    const uint64_t n = uint64_t(std::fabs(v));
-    return (v < 0 ? "-" : "") + std::to_string(n);
+    std::string digits = std::to_string(uint64_t(std::fabs(v)));
+    if (v < 0) digits.insert(digits.begin(), '-');
+    return digits;
   }
   // nlohmann writes the shortest text that reads back as v, with an exponent past 1e15 or below
   // 1e-4 (e.g. "1e-09", "1.5e+20"): move the decimal point instead.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "plan_sums.hpp"
 #include "errors.hpp"
 #include "planner.hpp"
 
@@ -16,6 +17,8 @@ using vramcalc::PlanRequest;
 namespace {
 
 using testing::run;
+using testing::sums;
+using testing::Sums;
 
 
 PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none) {
@@ -24,27 +27,6 @@ PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none)
   p.count = count;
   p.offload = off;
   return p;
-}
-
-struct Sums {
-  uint64_t weights = 0, kv = 0;
-};
-
-// Weights and KV over all devices and RAM, counting replicated tensors once per pipeline stage
-// and leaving out duplicated copies.
-Sums sums(const Plan& p) {
-  Sums s;
-  const uint64_t tp = p.layout.tp;
-  for (size_t i = 0; i < p.devices.size(); ++i) {
-    const vramcalc::DevicePart& d = p.devices[i];
-    const bool first_of_stage = i % tp == 0;
-    s.weights += d.weights_bytes - d.weights_duplicated_bytes - d.weights_replicated_bytes +
-                 (first_of_stage ? d.weights_replicated_bytes : 0);
-    s.kv += d.kv_replicated ? (first_of_stage ? d.kv_bytes : 0) : d.kv_bytes;
-  }
-  s.weights += p.host.weights_bytes - p.host.weights_duplicated_bytes;
-  s.kv += p.host.kv_bytes;
-  return s;
 }
 
 }  // namespace
