@@ -141,6 +141,9 @@ ModelArch arch_from_hf_config_text(const std::string& text) {
       (void)ignored;
     } catch (const json::parse_error& e) {
       where = " (byte " + std::to_string(e.byte) + ")";
+    } catch (const json::exception&) {
+      // A number past a double's range ("1e309") is an out_of_range error without a position.
+      where = " (a number is out of range)";
     }
     throw InputError("malformed_config", "config",
                      "config.json is not valid JSON" + where + ": the file may be truncated or missing a brace");

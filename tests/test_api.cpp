@@ -66,6 +66,9 @@ TEST_CASE("bad requests come back as errors naming the field") {
       {{{"config", {{"architectures", {"LlamaForCausalLM"}}, {"hidden_size", -1}}}}, "hidden_size",
        "config.json: \"hidden_size\" must not be negative (got -1)"},
       {json::array(), "request", "the request must be a JSON object"},
+      // Found by the URL-state property test: nlohmann reports an out-of-range number as
+      // out_of_range.406, not a parse error, and it escaped as an internal error.
+      {{{"config_text", "1e309"}}, "config", "config.json is not valid JSON (a number is out of range): the file may be truncated or missing a brace"},
       // What the user typed is quoted by its first 40 characters only, and a NUL stays visible.
       {{{"model", std::string(10000, 'x')}}, "model",
        "unknown model \"" + std::string(40, 'x') + "...\" (10000 characters)"},

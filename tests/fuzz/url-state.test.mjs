@@ -82,13 +82,14 @@ test(`${runs} random query strings parse, keep text values and survive the page'
 });
 
 test('the requests built from random links get an answer object from the WebAssembly module', async (t) => {
+  // The extras module takes the JSON request (the first-result module takes the form's fields).
   const wasmDir = join(root, 'build-wasm', 'wasm');
-  if (!existsSync(join(wasmDir, 'vramcalc.js'))) {
+  if (!existsSync(join(wasmDir, 'vramcalc-extras.js'))) {
     t.skip('build-wasm is missing: run scripts/build first');
     return;
   }
-  const create = createRequire(import.meta.url)(join(wasmDir, 'vramcalc.js'));
-  const m = await create({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) });
+  const create = createRequire(import.meta.url)(join(wasmDir, 'vramcalc-extras.js'));
+  const m = await create({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc-extras.wasm')) });
   const next = rng(seed + 1);
   const n = Math.min(runs, 3000);
   for (let i = 0; i < n; i++) {
