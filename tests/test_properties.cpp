@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -123,8 +124,12 @@ Settings random_settings(Rng& g) {
   return s;
 }
 
+// The estimate points into its request's architecture, so the request outlives it: each call keeps
+// its request in a list that lives for the test run.
 vramcalc::Estimate estimate_of(const json& config, const Settings& s) {
-  vramcalc::EstimateRequest r;
+  static std::deque<vramcalc::EstimateRequest> requests;
+  if (requests.size() > 64) requests.pop_front();  // only the last few estimates are still in use
+  vramcalc::EstimateRequest& r = requests.emplace_back();
   r.custom = vramcalc::arch_from_hf_config(config);
   r.quant = s.quant;
   r.runtime = s.runtime;
