@@ -92,7 +92,7 @@ export function renderHardware(r, unit) {
   const el = $('hw-result');
   const open = el.querySelector('details')?.open;
   if (!view) return;
-  el.innerHTML = r?.plan ? view.hardwareHtml(r, unit) : view.hardwarePrompt();
+  el.innerHTML = r?.plan ? view.hardwareHtml(r, unit, { ram: fields().hw_ram.value.trim() }) : view.hardwarePrompt();
   if (open) el.querySelector('details')?.setAttribute('open', '');
   el.classList.remove('stale');
 }
@@ -100,6 +100,7 @@ export function renderHardware(r, unit) {
 /** Marks the result as not matching the settings (the calculator's own inputs have an error). */
 export function staleHardware() {
   $('hw-result').classList.add('stale');
+  if (readHardware().hw_gpu) $('hw-status').textContent = 'Cannot place the model until the calculator’s settings above are fixed.';
 }
 
 export function initHardware(onChange) {
