@@ -273,24 +273,29 @@ describe('defects found by hostile use of the page', () => {
     await page.close();
   });
 
-  test('the iframe snippet is as tall as the widget it shows, full and compact', async () => {
-    const { page } = await openPage(b, '?model=deepseek-r1&quant=Q8_0');
+  test('the iframe snippet is as tall as the widget it shows, for every model, full and compact', async () => {
+    const { page } = await openPage(b);
     await page.waitForFunction(() => document.getElementById('embed-code').value !== '');
     await page.check('input[name="embed-kind"][value="iframe"]');
+    const models = (await page.$$eval('#f-model option', (os) => os.map((o) => o.value))).filter((m) => m !== 'custom');
+    const host = await b.context.newPage();
+    await host.setViewportSize({ width: 1280, height: 900 });
     for (const compact of [false, true]) {
       await page.setChecked('#embed-compact', compact);
-      const snippet = await page.inputValue('#embed-code');
-      const height = Number(/height="(\d+)"/.exec(snippet)[1]);
-      const host = await b.context.newPage();
-      await host.setViewportSize({ width: 1280, height: 900 });
-      await host.setContent(snippet.replace('loading="lazy"', ''));
-      const frame = await (await host.waitForSelector('iframe')).contentFrame();
-      await frame.waitForFunction(() => document.querySelector('vram-calculator')?.shadowRoot?.querySelector('.total'));
-      const need = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
-      assert.ok(need <= height, `${compact ? 'compact' : 'full'}: the widget needs ${need} px, the snippet gives ${height}`);
-      assert.ok(height - need < 24, `${compact ? 'compact' : 'full'}: ${height - need} px of empty frame`);
-      await host.close();
+      for (const model of models) {
+        await page.selectOption('#f-model', model);
+        const snippet = await page.inputValue('#embed-code');
+        const height = Number(/height="(\d+)"/.exec(snippet)[1]);
+        await host.setContent(snippet.replace('loading="lazy"', ''));
+        const frame = await (await host.waitForSelector('iframe')).contentFrame();
+        await frame.waitForFunction(() => document.querySelector('vram-calculator')?.shadowRoot?.querySelector('.total'));
+        const need = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+        const what = `${model}${compact ? ', compact' : ''}`;
+        assert.ok(need <= height, `${what}: the widget needs ${need} px, the snippet gives ${height}`);
+        assert.ok(height - need < 40, `${what}: ${height - need} px of empty frame`);
+      }
     }
+    await host.close();
     await page.close();
   });
 
