@@ -319,6 +319,26 @@ describe('defects found by hostile use of the page', () => {
     await page.close();
   });
 
+  test('small texts: "1 token", no "?." after a message that asks, a tiny bandwidth is not "0.0 tokens/s"', async () => {
+    const { page, problems } = await openPage(b, '?ctx=1');
+    assert.match(await text(page, '#result .what'), / 1 token × 1 sequence · /);
+    await page.selectOption('#f-model', 'custom');
+    await page.fill('#f-config', '{"a":');
+    const status = await text(page, '#status');
+    assert.match(status, /\?/);
+    assert.doesNotMatch(status, /\?\./);
+    await page.selectOption('#f-model', 'deepseek-r1-distill-qwen-7b');
+    await page.selectOption('#f-gpu', 'custom');
+    await page.fill('#f-mem', '24');
+    await page.fill('#f-bw', '0.000000001');
+    await page.waitForSelector('#hw-speed');
+    const speed = await text(page, '#hw-speed');
+    assert.doesNotMatch(speed, /\b0\.0 tokens\/s/);
+    assert.match(speed, /under 0\.1 tokens\/s/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('the update offer does not cover the footer', async () => {
     for (const width of [1280, 375]) {
       const { page } = await openPage(b, '', { width, height: 700 });

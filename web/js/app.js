@@ -1,7 +1,7 @@
 // The calculator's UI: reads the form, asks the engine, renders what it returns. No memory math
 // here: every byte count comes from the core.
 import { EstimateError, loadEngine } from './engine.js';
-import { fmtBytes, fmtInt, short } from './format.js';
+import { fmtBytes, fmtInt, sentence, short } from './format.js';
 import { setValue } from './forms.js';
 import { PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
@@ -42,7 +42,7 @@ function fromSlider(pos) {
 function syncSlider() {
   const n = Number(F.context.value);
   if (Number.isFinite(n) && n > 0) range.value = String(toSlider(Math.min(Math.max(n, CTX_MIN), ctxMax)));
-  range.setAttribute('aria-valuetext', `${F.context.value} tokens`);
+  range.setAttribute('aria-valuetext', `${F.context.value} ${F.context.value === '1' ? 'token' : 'tokens'}`);
 }
 
 /** Puts a value in a select (ids are matched regardless of case); one it does not offer is added, so the core can name it. */
@@ -100,7 +100,7 @@ function showError(e, s) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
     F[field].setAttribute('aria-invalid', 'true');
   }
-  statusEl.textContent = `Cannot estimate: ${e.message}. ${shownFor ? 'The result below is for earlier settings.'
+  statusEl.textContent = `Cannot estimate: ${sentence(e.message)} ${shownFor ? 'The result below is for earlier settings.'
     : 'The result below is for the default settings, not these.'}`;
   resultEl.classList.add('stale');
   summary(null);

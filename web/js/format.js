@@ -94,3 +94,9 @@ export function short(text, max = 40) {
 export const tidy = (message) => String(message)
   .replace(/"([^"]{41,})"/g, (_, q) => `"${short(q)}"`)
   .replace(/[^\s"]{61,}/g, (w) => short(w, 60));
+
+/** A message as a sentence: a full stop added unless it already ends with one ("missing a brace?"). */
+export const sentence = (text) => (/[.?!…]$/.test(text) ? text : `${text}.`);
+
+/** "1 token", "4,096 tokens". */
+export const count = (n, word) => `${fmtInt(n)} ${n === 1 ? word : `${word}s`}`;

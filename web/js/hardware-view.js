@@ -16,6 +16,7 @@ export const DEVICE_CLASSES = [
 const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}</span>`;
 const tps = (v) => {
   if (v == null) return 'not estimated';
+  if (v < 0.1) return 'under 0.1 tokens/s';
   const digits = v < 100 ? 1 : 0;
   return `${fixed(v, digits)} tokens/s`;
 };

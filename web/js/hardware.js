@@ -2,6 +2,7 @@
 // core's placement fields to the calculator's request (gpu, gpus, custom_gpu, offload,
 // gpu_layers, cpu_moe_layers, ram_gb) and renders the core's plan and speed. No placement or
 // speed arithmetic here.
+import { sentence } from './format.js';
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
 // The section's markup (hardware-view.js) is fetched with the planner: until then the prompt
 // pre-rendered in the page stands.
@@ -83,7 +84,7 @@ export function clearHardwareErrors() {
 /** A placement error: the core's message next to the field it names. */
 export function showHardwareError(e) {
   showFieldError(fields()[ERROR_FIELDS[e.field] ?? 'hw_gpu'], e.message);
-  $('hw-status').textContent = `Cannot place the model: ${e.message}.`;
+  $('hw-status').textContent = `Cannot place the model: ${sentence(e.message)}`;
   $('hw-result').classList.add('stale');
 }
 

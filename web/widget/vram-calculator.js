@@ -14,7 +14,7 @@
 // comes near the viewport. Figures are the core's; this file only lays them out.
 import createVramcalcModule from './vramcalc-module.js';
 import { EstimateError, loadEngine } from '../js/engine.js';
-import { esc, fmtBytes, fmtInt, fmtParams, short } from '../js/format.js';
+import { count, esc, fmtBytes, fmtInt, fmtParams, short } from '../js/format.js';
 import { minimumDevice } from '../js/min-device.js';
 import { queryFromState } from '../js/state.js';
 
@@ -406,7 +406,7 @@ function resultHtml(r) {
     `<td data-bytes="${p.bytes}">${fmtBytes(p.bytes, 'gb')}</td></tr>`).join('');
   return `<p class="total" data-bytes="${r.total_bytes}"><strong>${fmtBytes(r.total_bytes, 'gb')}</strong>` +
     `<span>${fmtBytes(r.total_bytes, 'gib')}</span></p>` +
-    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${fmtInt(r.context)} tokens × ${fmtInt(r.sequences)} · ` +
+    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${count(r.context, 'token')} × ${fmtInt(r.sequences)} · ` +
     `${esc(r.runtime.name)} · ${fmtParams(r.params_total)} parameters</p>` +
     chart(r) +
     `<table><caption hidden>Where the memory goes</caption><tbody>${rows}</tbody></table>` +
