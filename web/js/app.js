@@ -48,14 +48,17 @@ function syncSlider() {
 /** Puts a value in a select (ids are matched regardless of case); one it does not offer is added, so the core can name it. */
 const setSelect = setValue;
 
-/** The runtime's KV cache types; a type it does not offer is replaced by its default, and the page says so. */
-function fillKvTypes(runtimeId, wanted) {
+/**
+ * The runtime's KV cache types. A type it does not offer is replaced by its default; when the
+ * type was chosen (not the previous runtime's default), the page says so.
+ */
+function fillKvTypes(runtimeId, wanted, chosen = true) {
   const rt = runtimeOf(runtimeId);
   const types = rt ? rt.kv_types : [];
   F.kv_type.replaceChildren(...types.map((k) => new Option(k, k)));
   const offered = !wanted || !rt || types.some((k) => k.toLowerCase() === wanted.toLowerCase());
   setSelect(F.kv_type, wanted && offered ? wanted : rt?.kv_type_default ?? wanted);
-  $('n-kv').textContent = offered ? '' : `${rt.name} has no ${short(wanted)} KV cache: ${rt.kv_type_default} is used.`;
+  $('n-kv').textContent = offered || !chosen ? '' : `${rt.name} has no ${short(wanted)} KV cache: ${rt.kv_type_default} is used.`;
   F.flash_attn.options[0].text = `Default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
 }
 
@@ -237,7 +240,7 @@ function writeUrl(s = readForm()) {
   const unlinked = s.config_text !== '' && tooLong(s.config_text);
   if (unlinked) all.config_text = '';
   $('n-config').textContent = unlinked
-    ? `This config.json (${fmtInt(s.config_text.length)} characters) is too long for a link: the address and “Copy link” leave it out, so whoever opens the link must paste it again.`
+    ? `Too long for a link (${fmtInt(s.config_text.length)} characters): the address and “Copy link” leave this config.json out.`
     : '';
   const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
     ...costDefaults(all) }, ALL_PARAMS);
@@ -246,8 +249,6 @@ function writeUrl(s = readForm()) {
     history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
   }
 }
-
-const unlinkedNote = () => ($('n-config').textContent ? ' It does not include the pasted config.json, which is too long for a link.' : '');
 
 // The cost section's computing loads after the first result; until then it is told nothing.
 let costSection = null;
@@ -310,9 +311,13 @@ async function start() {
   update();
 
   let pending = 0;
+  let runtime = F.runtime.value;
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));
-    if (ev.target === F.runtime) fillKvTypes(F.runtime.value, F.kv_type.value);
+    if (ev.target === F.runtime) {
+      fillKvTypes(F.runtime.value, F.kv_type.value, F.kv_type.value !== runtimeOf(runtime)?.kv_type_default);
+      runtime = F.runtime.value;
+    }
     if (ev.target === F.kv_type) $('n-kv').textContent = '';
     clearTimeout(pending);
     // A config.json of megabytes takes a while to read: typing in it estimates once it pauses.
@@ -330,11 +335,12 @@ async function start() {
   $('t-ctx').addEventListener('change', renderTables);
   $('copy-link').addEventListener('click', async () => {
     writeUrl();  // the link as the form stands, even before an idle moment wrote it
+    const note = $('n-config').textContent ? ' It leaves out the pasted config.json, too long for a link.' : '';
     try {
       await navigator.clipboard.writeText(location.href);
-      statusEl.textContent = `Link copied.${unlinkedNote()}`;
+      statusEl.textContent = `Link copied.${note}`;
     } catch {
-      statusEl.textContent = `Copy this link: ${location.href}${unlinkedNote()}`;
+      statusEl.textContent = `Copy this link: ${location.href}${note}`;
     }
   });
   // The tables were pre-rendered by the native build; they become live when their context or the
