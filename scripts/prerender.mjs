@@ -127,6 +127,8 @@ const values = {
   CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
   SEQ: String(defaults.sequences),
   RESULT: resultHtml(first, 'gb'),
+  SUMMARY_TOTAL: gb(first.total_bytes),
+  SUMMARY_WHAT: `${esc(first.model.name)} · ${esc(first.quant.name)}`,
   TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
   MODEL_ROWS: modelRows(tableRows, 'gb'),
   PRECISION_ROWS: precisionRows(precision, 'gb'),
