@@ -597,14 +597,11 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   // RAM: what stays on the host.
   p.ram_needed_bytes = pl.host.part.weights_bytes + pl.host.part.kv_bytes + pl.host.part.compute_bytes +
                        pl.host.part.output_buffer_bytes;
+  // Too little RAM for what stays on the host is a verdict (the plan does not fit), like too
+  // little GPU memory, not an input error.
   if (req.ram_bytes) {
     pl.host.part.budget_bytes = *req.ram_bytes;
     finish(pl.host);
-    if (req.offload != Offload::none && pl.host.part.weights_bytes > *req.ram_bytes) {
-      throw InputError("ram_too_small", "ram_gb",
-                       "ram_gb of " + gb(*req.ram_bytes) + " is less than the " + gb(pl.host.part.weights_bytes) +
-                           " of weights offloaded to RAM (" + gb(p.ram_needed_bytes) + " needed in all)");
-    }
   }
   p.fits = true;
   p.headroom_bytes = INT64_MAX;
@@ -612,6 +609,7 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
     p.fits = p.fits && s.part.fits;
     p.headroom_bytes = std::min(p.headroom_bytes, int64_t(s.part.budget_bytes) - int64_t(s.part.total_bytes));
   }
+  const int64_t gpu_headroom = p.headroom_bytes;
   if (d.is_cpu() || req.ram_bytes) {
     if (pl.host.part.budget_bytes) {
       p.fits = p.fits && pl.host.part.fits;
@@ -659,8 +657,12 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
                         std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
     }
   }
-  if (!p.fits && !pl.gpus.empty()) {
-    p.notes.push_back("short by " + gb(uint64_t(-std::min<int64_t>(p.headroom_bytes, 0))) + " on the fullest device");
+  if (!pl.gpus.empty() && gpu_headroom < 0) {
+    p.notes.push_back("short by " + gb(uint64_t(-gpu_headroom)) + " on the fullest device");
+  }
+  if (req.ram_bytes && !pl.host.part.fits) {
+    p.notes.push_back("does not fit in system RAM: needs " + gb(pl.host.part.total_bytes) + ", short by " +
+                      gb(pl.host.part.total_bytes - *req.ram_bytes) + " of the RAM given");
   }
   std::string reason;
   p.minimum = minimum_layout(e, m, d, &reason);
