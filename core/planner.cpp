@@ -489,7 +489,7 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
     p.device = *req.custom;
   } else {
     const Device* d = hw.find(req.gpu);
-    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\"");
+    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device " + quote_input(req.gpu));
     p.device = *d;
   }
   const Device& d = p.device;
@@ -503,7 +503,7 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   }
   const Device* host = hw.find(req.host.empty() ? hw.speed.default_host : req.host);
   if (!host || !host->is_cpu()) {
-    throw InputError("unknown_host", "host", "unknown host memory \"" + req.host + "\" (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
+    throw InputError("unknown_host", "host", "unknown host memory " + quote_input(req.host) + " (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }
   // Apple's CPU and GPU read the same unified memory.
   double host_bw = d.is_apple() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
@@ -695,7 +695,7 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   }
   s.multi_device = hw.find(datacenter_id);
   if (!s.multi_device || s.multi_device->is_cpu()) {
-    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\"");
+    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device " + quote_input(datacenter_id) + " for the suggested device");
   }
   s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
   return s;

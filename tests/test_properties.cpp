@@ -247,7 +247,14 @@ TEST_CASE("a placement's parts sum to the estimate, on any device count and offl
     }
     const testing::Sums sum = testing::sums(plan);
     CHECK(sum.weights == e.weights.bytes);
-    CHECK(sum.kv == e.kv.bytes);
+    // vLLM and SGLang replicate GQA's KV heads once tensor parallelism exceeds their count
+    // (QKVParallelLinear): each head is then held by tp / n_kv ranks.
+    uint64_t copies = 1;
+    if (e.arch->attention != vramcalc::AttentionKind::MLA) {
+      const uint64_t n_kv = e.arch->n_head_kv ? e.arch->n_head_kv : e.arch->n_head;
+      if (plan.layout.tp > n_kv) copies = plan.layout.tp / n_kv;
+    }
+    CHECK(sum.kv == e.kv.bytes * copies);
     ++checked;
   }
   CHECK(checked > kCases / 2);
