@@ -13,6 +13,7 @@
 #include "calibration.hpp"
 #include "cost_cmd.hpp"
 #include "gguf.hpp"
+#include "text.hpp"
 
 using nlohmann::json;
 
@@ -74,7 +75,7 @@ int fail(const std::string& field, const std::string& message, bool as_json) {
   if (as_json) {
     std::cout << vramcalc::error_json("invalid_argument", field, message).dump() << "\n";
   }
-  std::cerr << "vramcalc: " << message << "\n";
+  std::cerr << "vramcalc: " << vramcalc::valid_utf8(message) << "\n";
   return 2;
 }
 
@@ -122,7 +123,15 @@ void print_plan(const json& p, const json& s) {
   std::cout << "  minimum of this device: "
             << (p["minimum"].is_null() ? std::string("none") : p["minimum"]["description"].get<std::string>()) << " ("
             << p["minimum_reason"].get<std::string>() << ")\n";
-  auto tps = [](const json& v) { return v.is_null() ? std::string("n/a") : std::to_string(v.get<double>()).substr(0, std::to_string(v.get<double>()).find('.') + 2); };
+  // Tokens per second with the digits that matter: a slow device shows "0.034", not "0.0".
+  auto tps = [](const json& v) {
+    if (v.is_null()) return std::string("n/a");
+    const double x = v.get<double>();
+    if (x < 0.001) return std::string("less than 0.001");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, x >= 10 ? "%.1f" : x >= 1 ? "%.2f" : x >= 0.1 ? "%.3f" : x >= 0.01 ? "%.4f" : "%.5f", x);
+    return std::string(buf);
+  };
   std::cout << "\nSpeed (upper bound; expected: fitted on published measurements):\n";
   std::cout << "  decode per sequence: " << tps(s["decode_tokens_per_s_per_sequence"]) << " tokens/s (expected "
             << tps(s["decode_expected_tokens_per_s_per_sequence"]) << ")\n";
@@ -341,7 +350,8 @@ int main(int argc, char** argv) {
     return fail("model", "give --model ID, --config FILE or --gguf FILE (see --help)", as_json);
   }
   // The same text the WebAssembly module returns; parsed only for the readable table.
-  const std::string text = vramcalc::estimate_json(req.dump());
+  // Arguments and files can hold any bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
+  const std::string text = vramcalc::estimate_json(req.dump(-1, ' ', false, json::error_handler_t::replace));
   const json result = json::parse(text);
   if (result.contains("error")) {
     const json& e = result["error"];

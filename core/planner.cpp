@@ -520,7 +520,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
     p.device = *req.custom;
   } else {
     const Device* d = hw.find(req.gpu);
-    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\"");
+    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device " + quote_input(req.gpu));
     p.device = *d;
   }
   const Device& d = p.device;
@@ -534,7 +534,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   }
   const Device* host = hw.find(req.host.empty() ? hw.speed.default_host : req.host);
   if (!host || !host->is_cpu()) {
-    throw InputError("unknown_host", "host", "unknown host memory \"" + req.host + "\" (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
+    throw InputError("unknown_host", "host", "unknown host memory " + quote_input(req.host) + " (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }
   // On unified memory (Apple silicon, DGX Spark, Strix Halo) the CPU and GPU read the same memory.
   double host_bw = d.is_unified() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
@@ -642,14 +642,11 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   // RAM: what stays on the host.
   p.ram_needed_bytes = pl.host.part.weights_bytes + pl.host.part.kv_bytes + pl.host.part.compute_bytes +
                        pl.host.part.output_buffer_bytes;
+  // Too little RAM for what stays on the host is a verdict (the plan does not fit), like too
+  // little GPU memory, not an input error.
   if (req.ram_bytes) {
     pl.host.part.budget_bytes = *req.ram_bytes;
     finish(pl.host);
-    if (req.offload != Offload::none && pl.host.part.weights_bytes > *req.ram_bytes) {
-      throw InputError("ram_too_small", "ram_gb",
-                       "ram_gb of " + gb(*req.ram_bytes) + " is less than the " + gb(pl.host.part.weights_bytes) +
-                           " of weights offloaded to RAM (" + gb(p.ram_needed_bytes) + " needed in all)");
-    }
   }
   p.fits = true;
   p.headroom_bytes = INT64_MAX;
@@ -657,6 +654,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
     p.fits = p.fits && s.part.fits;
     p.headroom_bytes = std::min(p.headroom_bytes, int64_t(s.part.budget_bytes) - int64_t(s.part.total_bytes));
   }
+  const int64_t gpu_headroom = p.headroom_bytes;
   if (d.is_cpu() || req.ram_bytes) {
     if (pl.host.part.budget_bytes) {
       p.fits = p.fits && pl.host.part.fits;
@@ -704,8 +702,12 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
                         std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
     }
   }
-  if (!p.fits && !pl.gpus.empty()) {
-    p.notes.push_back("short by " + gb(uint64_t(-std::min<int64_t>(p.headroom_bytes, 0))) + " on the fullest device");
+  if (!pl.gpus.empty() && gpu_headroom < 0) {
+    p.notes.push_back("short by " + gb(uint64_t(-gpu_headroom)) + " on the fullest device");
+  }
+  if (req.ram_bytes && !pl.host.part.fits) {
+    p.notes.push_back("does not fit in system RAM: needs " + gb(pl.host.part.total_bytes) + ", short by " +
+                      gb(pl.host.part.total_bytes - *req.ram_bytes) + " of the RAM given");
   }
   std::string reason;
   p.minimum = minimum_layout(e, m, d, &reason);
@@ -742,7 +744,7 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   }
   s.multi_device = hw.find(datacenter_id);
   if (!s.multi_device || s.multi_device->is_cpu()) {
-    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\"");
+    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device " + quote_input(datacenter_id) + " for the suggested device");
   }
   s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
   return s;
