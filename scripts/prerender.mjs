@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { esc, fmtBytes, fmtInt, fmtParams } from '../web/js/format.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONTEXTS, TABLE_MODELS, TABLE_QUANT } from '../web/js/views.js';
 import { deviceOptions, hardwarePrompt } from '../web/js/hardware-view.js';
+import { calculatorApi } from '../web/js/engine.js';
 import { apiHtml, monitorHtml, presetOptions, routeHtml, selfHostPrompt, volumeRows } from '../web/js/cost-view.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +54,7 @@ const catalog = JSON.parse(execFileSync(cli, ['--catalog-json'], { encoding: 'ut
 const defaults = catalog.defaults;
 // The engine version, from the freshly built module (which also shows it loads).
 const createModule = createRequire(import.meta.url)(join(wasmDir, 'vramcalc.js'));
-const wasm = await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) });
+const wasm = calculatorApi(await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) }));
 const version = wasm.version();
 
 const option = (value, label, selected) =>
@@ -66,10 +67,14 @@ const modelOptions = [
     option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('R1-Distill — dense models, not the 671B model', byFamily('distill').map((m) =>
     option(m.id, `${m.name} (${m.params_official} dense)`, m.id === defaults.model))),
+  group('DeepSeek-V3 — same 671B architecture, chat models', byFamily('v3').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
 ].join('\n');
 const quantOptions = [
-  group('GGUF presets (llama.cpp, Ollama)', catalog.quants.filter((q) => q.kind === 'gguf').map((q) =>
+  group('GGUF K-quants and legacy (llama.cpp, Ollama)', catalog.quants.filter((q) => q.group === 'k').map((q) =>
+    option(q.name, q.name, q.name === defaults.quant))),
+  group('GGUF IQ presets (llama.cpp; IQ1/IQ2 need an importance matrix)', catalog.quants.filter((q) => q.group === 'iq').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
   group('GPU formats (vLLM, SGLang)', catalog.quants.filter((q) => q.kind === 'gpu').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
@@ -126,6 +131,8 @@ const values = {
   CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
   SEQ: String(defaults.sequences),
   RESULT: resultHtml(first, 'gb'),
+  SUMMARY_TOTAL: gb(first.total_bytes),
+  SUMMARY_WHAT: `${esc(first.model.name)} · ${esc(first.quant.name)}`,
   TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
   MODEL_ROWS: modelRows(tableRows, 'gb'),
   PRECISION_ROWS: precisionRows(precision, 'gb'),
