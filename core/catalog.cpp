@@ -36,7 +36,9 @@ Ftype ftype_from_name(const std::string& name) {
       {"Q5_0", Ftype::Q5_0}, {"Q5_1", Ftype::Q5_1}, {"Q4_K_M", Ftype::Q4_K_M}, {"Q4_K_S", Ftype::Q4_K_S},
       {"Q4_0", Ftype::Q4_0}, {"Q4_1", Ftype::Q4_1}, {"IQ4_XS", Ftype::IQ4_XS}, {"Q3_K_L", Ftype::Q3_K_L},
       {"Q3_K_M", Ftype::Q3_K_M}, {"Q3_K_S", Ftype::Q3_K_S}, {"Q2_K", Ftype::Q2_K}, {"F16", Ftype::F16},
-      {"BF16", Ftype::BF16}, {"MXFP4_MOE", Ftype::MXFP4_MOE}};
+      {"BF16", Ftype::BF16}, {"MXFP4_MOE", Ftype::MXFP4_MOE}, {"IQ4_NL", Ftype::IQ4_NL}, {"IQ3_M", Ftype::IQ3_M}, {"IQ3_S", Ftype::IQ3_S},
+      {"IQ3_XS", Ftype::IQ3_XS}, {"IQ3_XXS", Ftype::IQ3_XXS}, {"IQ2_M", Ftype::IQ2_M}, {"IQ2_S", Ftype::IQ2_S},
+      {"IQ2_XS", Ftype::IQ2_XS}, {"IQ2_XXS", Ftype::IQ2_XXS}, {"IQ1_M", Ftype::IQ1_M}, {"IQ1_S", Ftype::IQ1_S}};
   for (const auto& [n, f] : table) {
     if (name == n) return f;
   }
@@ -110,6 +112,11 @@ RuntimeProfile parse_runtime(const json& r) {
   p.name = r.at("name").get<std::string>();
   p.engine = r.at("engine").get<std::string>();
   p.describes = r.at("describes").get<std::string>();
+  p.family = r.value("family", p.engine);
+  p.version = r.value("version", "");
+  p.attn_max_batch_bytes = r.value("attn_max_batch_mib", uint64_t{0}) << 20;
+  p.experts_in_ram = r.value("experts_in_ram", false);
+  p.numa_copy_per_socket = r.value("numa_copy_per_socket", false);
   const std::string mla = r.at("mla_cache").get<std::string>();
   p.mla_cache = mla == "latent_k" ? MlaCache::latent_k : mla == "latent_kv" ? MlaCache::latent_kv : MlaCache::expanded;
   p.gguf_split_kv_b = !r.at("gguf_layout").is_string() || r.at("gguf_layout") == "split_kv_b";

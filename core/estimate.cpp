@@ -7,6 +7,8 @@
 
 #include "checkpoint_quant.hpp"
 #include "errors.hpp"
+#include "input.hpp"
+#include "text.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
@@ -53,7 +55,18 @@ const char* gguf_ftype_name(uint32_t file_type) {
     case 16: return "Q5_K_S";
     case 17: return "Q5_K_M";
     case 18: return "Q6_K";
+    case 19: return "IQ2_XXS";
+    case 20: return "IQ2_XS";
+    case 22: return "IQ3_XS";
+    case 23: return "IQ3_XXS";
+    case 24: return "IQ1_S";
+    case 25: return "IQ4_NL";
+    case 26: return "IQ3_S";
+    case 27: return "IQ3_M";
+    case 28: return "IQ2_S";
+    case 29: return "IQ2_M";
     case 30: return "IQ4_XS";
+    case 31: return "IQ1_M";
     case 38: return "MXFP4_MOE";
     default: return "";
   }
@@ -98,7 +111,7 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.catalog_model = cat.find_model(req.model);
     if (!e.catalog_model) {
-      throw InputError("unknown_model", "model", "unknown model \"" + req.model + "\"");
+      throw InputError("unknown_model", "model", "unknown model " + quote_input(req.model));
     }
     e.arch = &e.catalog_model->arch;
   }
@@ -116,12 +129,12 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.quant = cat.find_quant(req.quant);
   }
-  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\"");
+  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization " + quote_input(req.quant));
   e.runtime = cat.find_runtime(req.runtime);
   if (!e.runtime) {
     std::vector<std::string> ids;
     for (const auto& r : cat.runtimes) ids.push_back(r.id);
-    throw InputError("unknown_runtime", "runtime", "unknown runtime \"" + req.runtime + "\" (one of: " + join(ids) + ")");
+    throw InputError("unknown_runtime", "runtime", "unknown runtime " + quote_input(req.runtime) + " (one of: " + join(ids) + ")");
   }
   const RuntimeProfile& rt = *e.runtime;
 
@@ -129,19 +142,20 @@ Estimate estimate(const EstimateRequest& req) {
   e.kv_type = cat.find_kv_type(kv_name);
   if (!e.kv_type || std::find(rt.kv_types.begin(), rt.kv_types.end(), e.kv_type->name) == rt.kv_types.end()) {
     throw InputError("unsupported_kv_type", "kv_type",
-                     "KV cache type \"" + kv_name + "\" is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");
+                     "KV cache type " + quote_input(kv_name) + " is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");
   }
   if (req.context < 1) throw InputError("invalid_context", "context", "context must be at least 1 token");
   if (req.context > kMaxContext) {
     throw InputError("invalid_context", "context", "context of " + std::to_string(req.context) +
-                                                       " tokens is beyond any model (at most " + std::to_string(kMaxContext) + ")");
+                                                       " tokens is beyond any model: " + at_most(double(kMaxContext)));
   }
   if (req.sequences < 1 || req.sequences > kMaxSequences) {
     throw InputError("invalid_sequences", "sequences",
                      "sequences must be between 1 and " + std::to_string(kMaxSequences) + " (got " + std::to_string(req.sequences) + ")");
   }
   if (req.ubatch > kMaxUbatch) {
-    throw InputError("invalid_ubatch", "ubatch", "ubatch must be between 1 and " + std::to_string(kMaxUbatch));
+    throw InputError("invalid_ubatch", "ubatch", "ubatch must be between 1 and " + std::to_string(kMaxUbatch) + " (got " +
+                                                   std::to_string(req.ubatch) + ")");
   }
   e.context = req.context;
   e.sequences = req.sequences;
@@ -251,14 +265,22 @@ std::vector<std::string> warnings(const Estimate& e) {
   if (e.gguf_file && e.gguf_file->mla_legacy && rt.mla_cache != MlaCache::expanded) {
     out.push_back("this GGUF was converted before llama.cpp's MLA support (attn_kv_b not split): llama.cpp runs it with the full per-head cache; choose the runtime \"llama.cpp-legacy\" for its real KV cache");
   }
+  if (e.weights.imatrix_required_tensors > 0 && !e.imatrix) {
+    out.push_back(std::to_string(e.weights.imatrix_required_tensors) + " tensors are " +
+                  "IQ1_S, IQ1_M or IQ2 types, which llama-quantize writes only with an importance matrix (--imatrix; it stops with \"Missing importance matrix\" otherwise): published files of this kind are imatrix quantizations");
+  }
   if (e.weights.fallback_tensors > 0) {
     out.push_back(std::to_string(e.weights.fallback_tensors) +
                          " tensors have rows that are not a multiple of the block size; llama-quantize stores them in a fallback type (e.g. Q4_K -> Q5_0)");
   }
   if (a.family == "distill") {
     // The catalogue's distills are dense models of other families; say so where people confuse them.
-    out.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
+    const std::string base = a.arch == "llama" ? "Llama" : a.arch == "qwen3" ? "Qwen3" : "Qwen2";
+    out.push_back(a.name + " is a dense " + base +
                          " model distilled from DeepSeek-R1, not the 671B mixture-of-experts R1");
+  }
+  if (a.family == "v3") {
+    out.push_back(a.name + " has DeepSeek-R1's 671B architecture and the same memory needs, but it is the chat model, not the R1 reasoning model");
   }
   return out;
 }
@@ -325,10 +347,12 @@ std::string to_json_text(const Estimate& e) {
 
   w.key("assumptions").begin_object();
   w.field("runtime", rt.describes);
-  w.field("weights", e.gguf_file ? "the tensors of the GGUF file \"" + e.gguf_file->name + "\" as its header lists them (exact)"
+  w.field("runtime_version", rt.version);
+  w.field("weights", e.gguf_file ? "the tensors of the GGUF file " + quote_input(e.gguf_file->name, 80) + " as its header lists them (exact)"
                      : e.quant->gguf
                          ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +
-                               (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type"
+                               (e.imatrix ? "with" : "no") + " imatrix), as in llama.cpp's llama_tensor_get_type (" +
+                               kLlamaQuantVersion + ")"
                          : e.quant->description);
   if (e.params_mtp) {
     w.field("mtp", "the multi-token-prediction layer (" + std::to_string(e.params_mtp) +

@@ -27,6 +27,7 @@ struct PlanRequest {
   std::optional<uint64_t> cpu_moe_layers;  // llama.cpp --n-cpu-moe; empty with experts: all MoE layers
   std::optional<uint64_t> ram_bytes;       // system RAM; empty: report what is needed
   std::string host;                        // CPU row for the RAM bandwidth; empty: the catalogue default
+  uint64_t host_sockets = 1;               // sockets of that CPU row reading RAM-resident weights in parallel
 };
 
 inline constexpr uint64_t kMaxDevices = 64;
@@ -129,6 +130,10 @@ struct PlanOptions {
   bool speed = true;    // decode and prefill bounds with their assumptions
 };
 Plan plan(const Estimate& e, const PlanRequest& req, const PlanOptions& opts);
+
+// The same plan with the speed's bounds and terms but no fitted expected figure (what the speed
+// model of calibration.hpp is fitted on).
+Plan plan_bounds(const Estimate& e, const PlanRequest& req);
 
 // The smallest layout of one device that holds the estimate under its runtime's rules, if any
 // (at most kMaxDevices devices). reason explains the choice.

@@ -1,5 +1,7 @@
 #include "quant.hpp"
 
+#include <initializer_list>
+
 
 namespace vramcalc {
 
@@ -32,48 +34,81 @@ bool row_divides(const GgmlTypeTable& types, GgmlType t, uint64_t ne0) {
   return (ne0 & (types[size_t(t)].block_size - 1)) == 0;
 }
 
-// The rules of llama_tensor_get_type (ggml-org/llama.cpp src/llama-quant.cpp, as of 2025; the
-// name-matching version that produced the published R1-family GGUFs). Only the branches reachable
-// by the presets in data/quant_formats.json are implemented.
+bool is_ftype(Ftype f, std::initializer_list<Ftype> set) {
+  for (Ftype x : set) {
+    if (f == x) return true;
+  }
+  return false;
+}
+
+// The name-matching categories of llama_tensor_get_type ("attn_v.weight", "ffn_down", ...):
+// a name contains "ffn_down" for the dense, shared-expert and routed-expert tensors alike.
+bool is_ffn_down(Role r) { return r == Role::ffn_down || r == Role::ffn_down_exps || r == Role::ffn_down_shexp; }
+bool is_ffn_gate(Role r) { return r == Role::ffn_gate || r == Role::ffn_gate_exps || r == Role::ffn_gate_shexp; }
+bool is_ffn_up(Role r) { return r == Role::ffn_up || r == Role::ffn_up_exps || r == Role::ffn_up_shexp; }
+
+// The rules of llama_tensor_get_type at the commit in kLlamaQuantVersion (the name-matching
+// version of 2025 that produced the published R1-family GGUFs), for the presets in
+// data/quant_formats.json. Quotes are the source's conditions.
 GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
-                   int i_attention_wv, int n_attention_wv, bool imatrix) {
+                   int i_attention_wv, int n_attention_wv, bool imatrix, int i_ffn_down) {
   const F f = q.ftype;
   GgmlType nt = q.default_type;
   const uint32_t n_expert = a.n_expert;
-  // Layer index for ffn_down: MoE models parse it from the name ("blk.%d."), dense models count
-  // ffn_down tensors in file order, which is the block index (weight_name_comparer sorts by block).
+  // layer_info: MoE models parse the layer from the name ("blk.%d."), dense models count the
+  // tensors of the category in file order, which is the block index for them.
   const int i_layer = t.layer;
-  const int n_layer = static_cast<int>(a.n_layer);
+  const int n_layer = static_cast<int>(a.n_layer);  // "qs.n_ffn_down = qs.n_ffn_gate = qs.n_ffn_up = hparams.n_layer"
+  const bool iq1_iq2 = is_ftype(f, {F::IQ2_XXS, F::IQ2_XS, F::IQ1_S, F::IQ2_S, F::IQ2_M, F::IQ1_M});
+  const bool iq2_s_m = f == F::IQ2_S || f == F::IQ2_M;
+  const Role r = t.role;
 
   if (f == F::MXFP4_MOE) {
     // "MoE tensors -> MXFP4, other tensors -> Q8_0", the output head Q8_0 (llama_tensor_get_type).
     return t.ne2 > 1 ? T::MXFP4 : T::Q8_0;
   }
-  switch (t.role) {
-    case Role::attn_qkv:
-      // Phi-3's fused projection: "attn_qkv.weight" gets Q4_K for Q3_K_M/L, Q5_K for Q4_K_M and
-      // Q6_K for Q5_K_M.
-      if (f == F::Q3_K_M || f == F::Q3_K_L) nt = T::Q4_K;
-      else if (f == F::Q4_K_M) nt = T::Q5_K;
-      else if (f == F::Q5_K_M) nt = T::Q6_K;
-      return nt;
-    case Role::output: {
-      // "if (arch == LLM_ARCH_FALCON || nx % qk_k != 0) new_type = GGML_TYPE_Q8_0; ...
-      //  else if (new_type != GGML_TYPE_Q8_0) new_type = GGML_TYPE_Q6_K;"
-      if (!row_divides(types, nt, t.ne0)) return T::Q8_0;
-      return nt == T::Q8_0 ? T::Q8_0 : T::Q6_K;
+  // "name == output.weight || (!qs.has_output && name == token_embd.weight)": a tied embedding
+  // takes the output head's rule.
+  if (r == Role::output || (r == Role::token_embd && a.tied_embeddings)) {
+    if (!row_divides(types, nt, t.ne0)) return T::Q8_0;  // "arch == FALCON || nx % qk_k != 0"
+    if (is_ftype(f, {F::IQ2_XXS, F::IQ2_XS, F::IQ3_XXS, F::IQ1_S, F::IQ2_S, F::IQ2_M, F::IQ1_M})) return T::Q5_K;
+    return nt == T::Q8_0 ? T::Q8_0 : T::Q6_K;  // "else if (new_type != GGML_TYPE_Q8_0) new_type = Q6_K"
+  }
+  if (r == Role::token_embd) {
+    if (is_ftype(f, {F::IQ2_XXS, F::IQ2_XS, F::IQ1_S, F::IQ1_M})) return T::Q2_K;
+    if (iq2_s_m || f == F::IQ3_XXS) return T::IQ3_S;
+    return nt;
+  }
+  if (iq1_iq2) {
+    // One branch for the 1- and 2-bit presets; tensors it does not name keep the default type.
+    if (r == Role::attn_v) {
+      if (a.n_gqa() >= 4 || n_expert >= 4) return T::Q4_K;
+      return iq2_s_m ? T::IQ3_S : T::Q2_K;
     }
-    case Role::token_embd:
-      if (a.tied_embeddings) {  // no output.weight: token_embd takes the output rule
-        if (!row_divides(types, nt, t.ne0)) return T::Q8_0;
-        return nt == T::Q8_0 ? T::Q8_0 : T::Q6_K;
-      }
-      return nt;  // the presets here keep token_embd at the default type
+    if (n_expert == 8 && r == Role::attn_k) return T::Q4_K;
+    if (is_ffn_down(r)) {
+      // "qs.i_ffn_down < qs.n_ffn_down/8": a count of ffn_down tensors, not layers, so in an MoE
+      // layer the routed and the shared experts' ffn_down both count.
+      if (i_ffn_down < n_layer / 8) return iq2_s_m ? T::IQ3_S : T::Q2_K;
+      return nt;
+    }
+    if (r == Role::attn_output) {
+      if (n_expert == 8) return T::Q5_K;
+      if (f == F::IQ1_S || f == F::IQ1_M) return T::IQ2_XXS;
+      if (iq2_s_m) return T::IQ3_S;
+    }
+    return nt;
+  }
+  switch (r) {
     case Role::attn_v: {
-      if (f == F::Q2_K) nt = a.n_gqa() >= 4 ? T::Q4_K : T::Q3_K;
+      const bool gqa4 = a.n_gqa() >= 4;
+      if (f == F::Q2_K) nt = gqa4 ? T::Q4_K : T::Q3_K;
+      else if (f == F::IQ3_XXS) nt = gqa4 ? T::Q4_K : !imatrix ? T::IQ3_S : T::IQ3_XXS;
+      else if ((f == F::IQ3_XS || f == F::IQ3_S) && gqa4) nt = T::Q4_K;
+      else if (f == F::IQ3_M) nt = T::Q4_K;
       else if (f == F::Q3_K_M) nt = i_attention_wv < 2 ? T::Q5_K : T::Q4_K;
       else if (f == F::Q3_K_L) nt = T::Q5_K;
-      else if (f == F::IQ4_XS && a.n_gqa() >= 4) nt = T::Q5_K;
+      else if ((f == F::IQ4_NL || f == F::IQ4_XS) && gqa4) nt = T::Q5_K;
       else if ((f == F::Q4_K_M || f == F::Q5_K_M) && use_more_bits(i_attention_wv, n_attention_wv)) nt = T::Q6_K;
       else if (f == F::Q4_K_S && i_attention_wv < 4) nt = T::Q5_K;
       if (is_type_70b(a) && (nt == T::Q3_K || nt == T::Q4_K)) nt = T::Q5_K;
@@ -82,15 +117,30 @@ GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, co
     }
     case Role::attn_k:
       if (n_expert == 8) nt = T::Q8_0;
+      else if (f == F::IQ3_XS) nt = T::IQ3_XXS;
+      else if (f == F::IQ3_XXS) nt = T::IQ2_S;
+      return nt;
+    case Role::attn_qkv:
+      // Phi-3's fused projection, "attn_qkv.weight": Q4_K for Q3_K_M/L and IQ3_M, Q5_K for Q4_K_M,
+      // Q6_K for Q5_K_M.
+      if (f == F::Q3_K_M || f == F::Q3_K_L || f == F::IQ3_M) nt = T::Q4_K;
+      else if (f == F::Q4_K_M) nt = T::Q5_K;
+      else if (f == F::Q5_K_M) nt = T::Q6_K;
+      return nt;
+    case Role::attn_q:  // only "attn_q.weight": MLA's attn_q_a / attn_q_b keep the default
+      if (f == F::IQ3_XS) nt = T::IQ3_XXS;
+      else if (f == F::IQ3_XXS) nt = T::IQ2_S;
       return nt;
     case Role::ffn_down:
     case Role::ffn_down_exps:
-    case Role::ffn_down_shexp: {  // every name containing "ffn_down"
+    case Role::ffn_down_shexp: {
       if (f == F::Q2_K) nt = T::Q3_K;
+      else if (f == F::IQ3_XXS && !imatrix) nt = i_layer < n_layer / 8 ? T::Q4_K : T::Q3_K;
       else if (f == F::Q3_K_M) nt = i_layer < n_layer / 16 ? T::Q5_K : T::Q4_K;  // "arch != FALCON || use_more_bits" is true
+      else if (f == F::IQ3_M && (i_layer < n_layer / 8 || (n_expert == 8 && use_more_bits(i_layer, n_layer)))) nt = T::Q4_K;
       else if (f == F::Q3_K_L) nt = T::Q5_K;
       else if (f == F::Q4_K_M) { if (use_more_bits(i_layer, n_layer)) nt = T::Q6_K; }
-      else if (i_layer < n_layer / 8 && f == F::IQ4_XS && !imatrix) nt = T::Q5_K;
+      else if (i_layer < n_layer / 8 && (f == F::IQ4_NL || f == F::IQ4_XS) && !imatrix) nt = T::Q5_K;
       else if (f == F::Q5_K_M && use_more_bits(i_layer, n_layer)) nt = T::Q6_K;
       else if (f == F::Q4_K_S && i_layer < n_layer / 8) nt = T::Q5_K;
       // "Guard against craziness in the first few ffn_down layers that can happen even with
@@ -100,14 +150,21 @@ GgmlType pick_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, co
     }
     case Role::attn_output:
       if (n_expert == 8) {
-        if (f == F::Q2_K || f == F::Q3_K_S || f == F::Q3_K_M || f == F::Q4_K_S || f == F::Q4_K_M || f == F::IQ4_XS) nt = T::Q5_K;
+        if (is_ftype(f, {F::Q2_K, F::IQ3_XS, F::IQ3_XXS, F::Q3_K_S, F::Q3_K_M, F::IQ4_NL, F::Q4_K_S, F::Q4_K_M,
+                         F::IQ3_S, F::IQ3_M, F::IQ4_XS})) nt = T::Q5_K;
       } else {
         if (f == F::Q2_K) nt = T::Q3_K;
+        else if (f == F::IQ3_XXS) nt = T::IQ3_S;
         else if (f == F::Q3_K_M) nt = T::Q4_K;
         else if (f == F::Q3_K_L) nt = T::Q5_K;
+        else if (f == F::IQ3_M) nt = T::Q4_K;
       }
       return nt;
     default:
+      // "ffn_gate" / "ffn_up" (dense, shared and routed): IQ3_XS gives the middle layers IQ3_XXS.
+      if ((is_ffn_gate(r) || is_ffn_up(r)) && f == F::IQ3_XS && i_layer >= n_layer / 8 && i_layer < 7 * n_layer / 8) {
+        return T::IQ3_XXS;
+      }
       return nt;
   }
 }
@@ -134,24 +191,127 @@ bool is_quantized(GgmlType t) { return t != T::F32 && t != T::F16 && t != T::BF1
 // alignment is a power of two (checked when the catalogue is read).
 uint64_t align_up(uint64_t n, uint64_t alignment) { return (n + alignment - 1) & ~(alignment - 1); }
 
-}  // namespace
 
-GgmlType gguf_tensor_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
-                          int i_attention_wv, int n_attention_wv, bool imatrix, bool* fell_back) {
-  if (fell_back) *fell_back = false;
+bool is_attn_linear(Role r) {
+  switch (r) {
+    case Role::attn_q: case Role::attn_k: case Role::attn_v: case Role::attn_output: case Role::attn_q_a:
+    case Role::attn_q_b: case Role::attn_kv_a_mqa: case Role::attn_kv_b: case Role::attn_k_b: case Role::attn_v_b:
+    case Role::attn_qkv: case Role::indexer_attn_q_b: case Role::indexer_attn_k: case Role::indexer_proj:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether a mix group names tensor t, and how specific the group is (a part of the FFN beats the
+// whole of it).
+bool group_matches(const ModelArch& a, MixGroup g, Role r, int* specificity) {
+  *specificity = 0;
+  switch (g) {
+    case MixGroup::token_embd: return r == Role::token_embd;
+    case MixGroup::output: return r == Role::output || (a.tied_embeddings && r == Role::token_embd);
+    case MixGroup::attn: return is_attn_linear(r);
+    case MixGroup::ffn: return r == Role::ffn_gate || r == Role::ffn_up || r == Role::ffn_down;
+    case MixGroup::ffn_gate_up: *specificity = 1; return r == Role::ffn_gate || r == Role::ffn_up;
+    case MixGroup::ffn_down: *specificity = 1; return r == Role::ffn_down;
+    case MixGroup::shexp: return r == Role::ffn_gate_shexp || r == Role::ffn_up_shexp || r == Role::ffn_down_shexp;
+    case MixGroup::shexp_gate_up: *specificity = 1; return r == Role::ffn_gate_shexp || r == Role::ffn_up_shexp;
+    case MixGroup::shexp_down: *specificity = 1; return r == Role::ffn_down_shexp;
+    case MixGroup::exps: return role_is_routed_expert(r);
+    case MixGroup::exps_gate_up: *specificity = 1; return r == Role::ffn_gate_exps || r == Role::ffn_up_exps;
+    case MixGroup::exps_down: *specificity = 1; return r == Role::ffn_down_exps;
+  }
+  return false;
+}
+
+// The mix's type for tensor t: the most specific matching rule (a layer range beats none, a part
+// beats its whole group), the last of equally specific ones.
+const MixRule* mix_rule_for(const ModelArch& a, const std::vector<MixRule>& mix, const Tensor& t) {
+  const MixRule* best = nullptr;
+  int best_score = -1;
+  for (const MixRule& m : mix) {
+    int spec = 0;
+    if (!group_matches(a, m.group, t.role, &spec)) continue;
+    const bool ranged = m.first >= 0;
+    if (ranged && (t.layer < m.first || t.layer > m.last)) continue;
+    const int score = (ranged ? 2 : 0) + spec;
+    if (score >= best_score) {
+      best = &m;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+bool keeps_f32(const Tensor& t) {
   // convert_hf_to_gguf.py writes 1-D tensors, norms, biases and the MoE router in F32, and
   // llama-quantize leaves them alone ("quantize only 2D and 3D tensors", "do not quantize norm
   // tensors", "do not quantize expert gating tensors", names not ending in "weight").
-  if (t.n_dims == 1 || role_is_bias(t.role) || t.role == Role::ffn_gate_inp || t.role == Role::ffn_gate_inp_shexp) return T::F32;
+  return t.n_dims == 1 || role_is_bias(t.role) || t.role == Role::ffn_gate_inp || t.role == Role::ffn_gate_inp_shexp;
+}
+
+GgmlType with_fallback(const GgmlTypeTable& types, GgmlType nt, uint64_t ne0, bool* fell_back) {
+  if (is_quantized(nt) && !row_divides(types, nt, ne0)) {
+    if (fell_back) *fell_back = true;
+    return fallback_type(nt, ne0);
+  }
+  return nt;
+}
+
+}  // namespace
+
+const char* quant_group(const QuantFormat& q) {
+  if (!q.gguf) return "gpu";
+  if (!q.mix.empty()) return "mix";
+  return q.name.rfind("IQ", 0) == 0 ? "iq" : "k";
+}
+
+bool type_requires_imatrix(GgmlType ty, const Tensor& t) {
+  // llama_model_quantize_impl: "Missing importance matrix for tensor %s in a very low-bit
+  // quantization" for IQ2_XXS, IQ2_XS, IQ2_S, IQ1_S, and IQ1_M except token_embd / output.
+  if (ty == T::IQ2_XXS || ty == T::IQ2_XS || ty == T::IQ2_S || ty == T::IQ1_S) return true;
+  return ty == T::IQ1_M && t.role != Role::token_embd && t.role != Role::output;
+}
+
+int count_attention_wv(const std::vector<Tensor>& tensors) {
+  int n = 0;
+  for (const Tensor& t : tensors) n += t.role == Role::attn_v || t.role == Role::attn_qkv || t.role == Role::attn_kv_b;
+  return n;
+}
+
+int count_attention_wv(const std::vector<TensorGroup>& groups) {
+  int n = 0;
+  for (const TensorGroup& g : groups) n += (g.tensor.role == Role::attn_v || g.tensor.role == Role::attn_qkv || g.tensor.role == Role::attn_kv_b) ? int(g.count) : 0;
+  return n;
+}
+
+GgmlType gguf_tensor_type(const ModelArch& a, const QuantFormat& q, const Tensor& t, const GgmlTypeTable& types,
+                          int i_attention_wv, int n_attention_wv, bool imatrix, bool* fell_back, int i_ffn_down) {
+  if (fell_back) *fell_back = false;
+  if (keeps_f32(t)) return T::F32;
   if (!is_quantized(q.default_type)) {
     // convert_hf_to_gguf.py (GptOssModel) copies gpt-oss's MXFP4 expert blocks as they are, so
     // its F16/BF16 files keep the experts in MXFP4.
     return a.checkpoint.method == "mxfp4" && role_is_routed_expert(t.role) && t.n_dims == 3 ? T::MXFP4 : q.default_type;
   }
-  GgmlType nt = pick_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix);
-  if (is_quantized(nt) && !row_divides(types, nt, t.ne0)) {
-    nt = fallback_type(nt, t.ne0);
-    if (fell_back) *fell_back = true;
+  const GgmlType nt = pick_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix, i_ffn_down < 0 ? t.layer : i_ffn_down);
+  return with_fallback(types, nt, t.ne0, fell_back);
+}
+
+GgmlType GgufTypeWalker::next(const Tensor& t, uint64_t count, bool* fell_back, bool* mixed) {
+  if (fell_back) *fell_back = false;
+  if (mixed) *mixed = false;
+  if (keeps_f32(t)) return T::F32;
+  GgmlType nt = gguf_tensor_type(a_, q_, t, types_, i_attention_wv_, n_attention_wv_, imatrix_, fell_back, i_ffn_down_);
+  // The counters advance for every tensor the rules see, whatever a mix then does with it.
+  if (t.role == Role::attn_v) i_attention_wv_ += int(count);
+  if (is_ffn_down(t.role)) i_ffn_down_ += int(count);
+  if (!q_.mix.empty()) {
+    if (const MixRule* m = mix_rule_for(a_, q_.mix, t)) {
+      if (fell_back) *fell_back = false;
+      nt = with_fallback(types_, m->type, t.ne0, fell_back);
+      if (mixed) *mixed = true;
+    }
   }
   return nt;
 }
@@ -160,14 +320,13 @@ WeightBytes gguf_weight_bytes(const ModelArch& a, const std::vector<TensorGroup>
                               const GgmlTypeTable& types, uint32_t alignment, bool imatrix) {
   WeightBytes w;
   std::array<WeightPart, kGgmlTypeCount>& by_type = w.part_storage;  // indexed by type, compacted below
-  int n_attention_wv = 0;
-  for (const TensorGroup& g : groups) n_attention_wv += g.tensor.role == Role::attn_v ? int(g.count) : 0;
-  int i_attention_wv = 0;
+  GgufTypeWalker walker(a, q, types, imatrix, count_attention_wv(groups));
   for (const TensorGroup& g : groups) {
     const Tensor& t = g.tensor;
-    bool fell_back = false;
-    const GgmlType type = gguf_tensor_type(a, q, t, types, i_attention_wv, n_attention_wv, imatrix, &fell_back);
-    if (t.role == Role::attn_v) ++i_attention_wv;  // attn_v tensors are never merged
+    bool fell_back = false, mixed = false;
+    const GgmlType type = walker.next(t, g.count, &fell_back, &mixed);
+    w.imatrix_required_tensors += type_requires_imatrix(type, t) ? g.count : 0;
+    w.mixed_tensors += mixed ? g.count : 0;
     const uint64_t nbytes = t.rows() * row_bytes(types, type, t.ne0);
     WeightPart& p = by_type[size_t(type)];
     p.tensors += g.count;

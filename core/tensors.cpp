@@ -250,7 +250,15 @@ uint64_t mtp_params(const ModelArch& a) {
 }
 
 bool role_type_depends_on_layer(Role r) {
-  return r == Role::attn_v || r == Role::ffn_down || r == Role::ffn_down_exps || r == Role::ffn_down_shexp;
+  // attn_v and ffn_down by the K-quant rules, ffn_gate / ffn_up by IQ3_XS's middle-layer rule.
+  switch (r) {
+    case Role::attn_v: case Role::ffn_down: case Role::ffn_down_exps: case Role::ffn_down_shexp:
+    case Role::ffn_gate: case Role::ffn_gate_exps: case Role::ffn_gate_shexp:
+    case Role::ffn_up: case Role::ffn_up_exps: case Role::ffn_up_shexp:
+      return true;
+    default:
+      return false;
+  }
 }
 
 namespace {
@@ -266,11 +274,11 @@ uint64_t tensor_info_bytes(const Tensor& t) {
 }
 }  // namespace
 
-std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors) {
+std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors, bool by_layer) {
   std::vector<TensorGroup> groups;
   for (const Tensor& t : tensors) {
     TensorGroup* g = nullptr;
-    if (!role_type_depends_on_layer(t.role)) {
+    if (!by_layer && !role_type_depends_on_layer(t.role)) {
       for (TensorGroup& x : groups) {
         const Tensor& y = x.tensor;
         if (y.role == t.role && y.ne0 == t.ne0 && y.ne1 == t.ne1 && y.ne2 == t.ne2 && y.n_dims == t.n_dims) { g = &x; break; }

@@ -56,7 +56,8 @@ struct TensorGroup {
   uint64_t info_bytes = 0;    // GGUF tensor-info records of all members (names differ in length)
 };
 bool role_type_depends_on_layer(Role r);
-std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors);
+// by_layer: no tensor is merged with another layer's (for mixes whose rules name layer ranges).
+std::vector<TensorGroup> group_tensors(const std::vector<Tensor>& tensors, bool by_layer = false);
 
 struct TensorLayout {
   // llama.cpp split DeepSeek's attn_kv_b into attn_k_b and attn_v_b for its MLA cache

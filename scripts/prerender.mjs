@@ -68,10 +68,14 @@ const modelOptions = [
     option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('R1-Distill — dense models, not the 671B model', byFamily('distill').map((m) =>
     option(m.id, `${m.name} (${m.params_official} dense)`, m.id === defaults.model))),
+  group('DeepSeek-V3 — same 671B architecture, chat models', byFamily('v3').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
 ].join('\n');
 const quantOptions = [
-  group('GGUF presets (llama.cpp, Ollama)', catalog.quants.filter((q) => q.kind === 'gguf').map((q) =>
+  group('GGUF K-quants and legacy (llama.cpp, Ollama)', catalog.quants.filter((q) => q.group === 'k').map((q) =>
+    option(q.name, q.name, q.name === defaults.quant))),
+  group('GGUF IQ presets (llama.cpp; IQ1/IQ2 need an importance matrix)', catalog.quants.filter((q) => q.group === 'iq').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
   group('GPU formats (vLLM, SGLang)', catalog.quants.filter((q) => q.kind === 'gpu').map((q) =>
     option(q.name, q.name, q.name === defaults.quant))),
@@ -139,6 +143,8 @@ const values = {
   CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
   SEQ: String(defaults.sequences),
   RESULT: resultHtml(first, 'gb'),
+  SUMMARY_TOTAL: gb(first.total_bytes),
+  SUMMARY_WHAT: `${esc(first.model.name)} · ${esc(first.quant.name)}`,
   TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
   MODEL_ROWS: modelRows(tableRows, 'gb'),
   PRECISION_ROWS: precisionRows(precision, 'gb'),

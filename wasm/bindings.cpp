@@ -1,35 +1,61 @@
 // The extras module's embind bindings (the JSON request, hardware planner, cost, GGUF reader):
 // with calculator.cpp (the first-result module's C exports), the only code that includes
 // Emscripten's headers. Strings cross the boundary by value (no objects to .delete()); errors
-// come back as data.
+// come back as data, and no exception crosses it (answer_or_error turns anything thrown into an
+// error object).
 #include <emscripten/bind.h>
 
 #include <string>
 
 #include "api.hpp"
+#include "catalog_other.hpp"
 #include "cost.hpp"
+#include "errors.hpp"
 #include "gguf.hpp"
 #include "solve_api.hpp"
+#include "safetensors.hpp"
 
 namespace {
 
 std::string version() { return VRAMCALC_VERSION; }
 
-std::string catalog() { return vramcalc::catalog_json_text(); }
+std::string catalog() {
+  return vramcalc::answer_or_error([] { return vramcalc::catalog_json_text(); });
+}
 
 // Loaded after the first result: the full estimate (placement, speed, suggested GPU), the cost
 // calculators and the GGUF header reader.
-std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
+std::string estimate(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::estimate_json(request_json); });
+}
 
-std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
+std::string cost(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::cost_json(request_json); });
+}
 
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
 // summary, or an error with "need_bytes" when more of the file must be read.
-std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
+std::string inspect_gguf(const std::string& bytes) {
+  return vramcalc::answer_or_error([&] { return vramcalc::gguf_summary(bytes); });
+}
+
+// Safetensors headers the page read with File.slice: {"files": [{name, size, header_length,
+// header}], "index": text?, "config": {...}?} -> the summary or an error.
+std::string inspect_safetensors(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::safetensors_summary(request_json); });
+}
+
+// The catalogue of open models beyond the R1 family (data/models_other.json), for the page's
+// "other models" group and the fit table; their ids work in estimate() here.
+std::string other_models() {
+  return vramcalc::answer_or_error([] { return vramcalc::other_models_json_text(); });
+}
 
 // The solvers (largest context, best format, offload sweep, fit table, reasoning budget) and
 // launch commands: one JSON request in, one JSON result out (solve_api.hpp).
-std::string solve(const std::string& request_json) { return vramcalc::solve_json(request_json); }
+std::string solve(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::solve_json(request_json); });
+}
 
 }  // namespace
 
@@ -40,4 +66,6 @@ EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
   emscripten::function("solve", &solve);
+  emscripten::function("inspectSafetensors", &inspect_safetensors);
+  emscripten::function("otherModels", &other_models);
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api.hpp"
+#include "errors.hpp"
 #include "fields.hpp"
 
 namespace {
@@ -37,7 +38,7 @@ EMSCRIPTEN_KEEPALIVE const char* vc_version() { return answer(VRAMCALC_VERSION);
 
 // The page lists devices from its pre-rendered markup; the planner's device list comes with the
 // extras module.
-EMSCRIPTEN_KEEPALIVE const char* vc_catalog() { return answer(vramcalc::catalog_json_text(/*with_devices=*/false)); }
+EMSCRIPTEN_KEEPALIVE const char* vc_catalog() { return answer(vramcalc::answer_or_error([] { return vramcalc::catalog_json_text(/*with_devices=*/false); })); }
 
 // The estimate of a catalogue model from the form's fields (model, quant, context, sequences,
 // runtime, kv_type, flash_attn), each an (offset, length) pair into buf.
@@ -46,10 +47,12 @@ EMSCRIPTEN_KEEPALIVE const char* vc_estimate_fields(const char* buf, uint32_t mo
                                                     uint32_t context_len, uint32_t sequences_at, uint32_t sequences_len,
                                                     uint32_t runtime_at, uint32_t runtime_len, uint32_t kv_at,
                                                     uint32_t kv_len, uint32_t fa_at, uint32_t fa_len) {
-  return answer(vramcalc::estimate_fields_json(
-      field(buf, model_at, model_len), field(buf, quant_at, quant_len), field(buf, context_at, context_len),
-      field(buf, sequences_at, sequences_len), field(buf, runtime_at, runtime_len), field(buf, kv_at, kv_len),
-      field(buf, fa_at, fa_len)));
+  return answer(vramcalc::answer_or_error([&] {
+    return vramcalc::estimate_fields_json(
+        field(buf, model_at, model_len), field(buf, quant_at, quant_len), field(buf, context_at, context_len),
+        field(buf, sequences_at, sequences_len), field(buf, runtime_at, runtime_len), field(buf, kv_at, kv_len),
+        field(buf, fa_at, fa_len));
+  }));
 }
 
 }  // extern "C"

@@ -115,7 +115,7 @@ describe('the hardware section', () => {
       ['?model=deepseek-r1&gpu=nope', 'gpu', ['--gpu', 'nope']],
       ['?model=deepseek-r1&gpu=h100-sxm&gpus=0', 'gpus', ['--gpu', 'h100-sxm', '--gpus', '0']],
       ['?model=deepseek-r1&gpu=custom&mem=24&bw=0', 'bw', ['--custom-gpu', '24:0']],
-      ['?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=64', 'ram', ['--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', '64']],
+      ['?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=abc', 'ram', ['--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', 'abc']],
       ['?model=deepseek-r1-distill-qwen-7b&gpu=rtx-4090&offload=experts', 'offload',
         ['--gpu', 'rtx-4090', '--offload', 'experts'], 'deepseek-r1-distill-qwen-7b'],
     ];

@@ -1,7 +1,8 @@
 // The calculator's UI: reads the form, asks the engine, renders what it returns. No memory math
 // here: every byte count comes from the core.
 import { EstimateError, loadEngine } from './engine.js';
-import { fmtInt } from './format.js';
+import { fmtBytes, fmtInt, sentence, short } from './format.js';
+import { setValue } from './forms.js';
 import { PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
@@ -18,11 +19,13 @@ const range = $('f-context-range');
 const resultEl = $('result');
 const statusEl = $('status');
 const CTX_MIN = 512;
+const BIG_CONFIG = 100000; // characters
 let engine;
 let defaults;
 let unit = 'gb';
 let ctxMax = 131072;
-let firstShown = false;
+let shownFor = false; // whether the result panel shows settings of this visit (not the pre-rendered defaults)
+let firstTried = false;
 let lastQuery = null;
 let lastHints = '';
 const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
@@ -54,20 +57,23 @@ function fromSlider(pos) {
 function syncSlider() {
   const n = Number(F.context.value);
   if (Number.isFinite(n) && n > 0) range.value = String(toSlider(Math.min(Math.max(n, CTX_MIN), ctxMax)));
-  range.setAttribute('aria-valuetext', `${F.context.value} tokens`);
+  range.setAttribute('aria-valuetext', `${F.context.value} ${F.context.value === '1' ? 'token' : 'tokens'}`);
 }
 
-/** Puts a value in a select; a value it does not offer (from a URL) is added, so the core can name it. */
-function setSelect(el, value) {
-  if (![...el.options].some((o) => o.value === value)) el.add(new Option(`${value} (not recognised)`, value));
-  el.value = value;
-}
+/** Puts a value in a select (ids are matched regardless of case); one it does not offer is added, so the core can name it. */
+const setSelect = setValue;
 
-function fillKvTypes(runtimeId, wanted) {
+/**
+ * The runtime's KV cache types. A type it does not offer is replaced by its default; when the
+ * type was chosen (not the previous runtime's default), the page says so.
+ */
+function fillKvTypes(runtimeId, wanted, chosen = true) {
   const rt = runtimeOf(runtimeId);
   const types = rt ? rt.kv_types : [];
   F.kv_type.replaceChildren(...types.map((k) => new Option(k, k)));
-  setSelect(F.kv_type, wanted && (types.includes(wanted) || !rt) ? wanted : (rt?.kv_type_default ?? wanted));
+  const offered = !wanted || !rt || types.some((k) => k.toLowerCase() === wanted.toLowerCase());
+  setSelect(F.kv_type, wanted && offered ? wanted : rt?.kv_type_default ?? wanted);
+  $('n-kv').textContent = offered || !chosen ? '' : `${rt.name} has no ${short(wanted)} KV cache: ${rt.kv_type_default} is used.`;
   F.flash_attn.options[0].text = `Default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
 }
 
@@ -86,13 +92,15 @@ function request(s, suggest = true) {
   if (engine.hasPlanner && suggest) req.suggest_gpu = true;
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
-  if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
+  // on/off as a boolean; anything else (from a link) as it is, for the core to name.
+  if (s.flash_attn) req.flash_attn = s.flash_attn === 'on' ? true : s.flash_attn === 'off' ? false : s.flash_attn;
   return req;
 }
 
 function showHints(s) {
   const m = engine.catalog.models.find((x) => x.id === s.model);
-  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.' : '';
+  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.'
+    : moreModels?.otherModelHint(s.model) ?? '';
   $('config-field').hidden = s.model !== 'custom';
   $('h-quant').textContent = engine.catalog.quants.find((q) => q.name === s.quant)?.description ?? '';
   $('h-runtime').textContent = runtimeOf(s.runtime)?.describes ?? '';
@@ -111,8 +119,10 @@ function showError(e, s) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
     F[field].setAttribute('aria-invalid', 'true');
   }
-  statusEl.textContent = `Cannot estimate: ${e.message}. The result below is for earlier settings.`;
+  statusEl.textContent = `Cannot estimate: ${sentence(e.message)} ${shownFor ? 'The result below is for earlier settings.'
+    : 'The result below is for the default settings, not these.'}`;
   resultEl.classList.add('stale');
+  summary(null);
 }
 
 function update() {
@@ -157,44 +167,34 @@ function update() {
       $('ctx-max').textContent = fmtInt(ctxMax);
     }
     syncSlider();
-    if (!firstShown) {
-      firstShown = true;
+    summary(r);
+    if (!shownFor) {
+      shownFor = true;
       performance.mark('first-result');
-      // Then fetch what the first result does not need: the offline support, the Embed panel and
-      // the planner (device suggestion, hardware section, live tables), and redraw.
-      setTimeout(() => {
-        import('./offline.js');
-        import('./embed-panel.js');
-        import('./machine.js').then((m) => m.initMachine({ query: startQuery, onApply: applyRow, onChange: () => writeUrl() })
-          .then(() => {
-            machine = m;
-            update();
-          }));
-        import('./cost.js').then((m) => {
-          costSection = m;
-          m.initCost({ onChange: () => writeUrl() });
-          m.setCostHardware(costHardware);
-        });
-      }, 0);
-      setTimeout(() => withPlanner(() => {
-        update();
-        renderTables();
-      }), 0);
     }
     performance.mark('result-updated');
   } catch (e) {
-    if (!(e instanceof EstimateError)) throw e;
-    if (e.code === 'needs_planner') {
+    if (e instanceof EstimateError && e.code === 'needs_planner') {
       // A pasted config.json is read by the extras module: fetch it, then estimate.
       statusEl.textContent = 'Loading the full calculator…';
       withPlanner(update);
+    } else if (e.code === 'unknown_model' && !engine.hasPlanner) {
+      // An other model (from a link): its catalogue comes with the extras module.
+      statusEl.textContent = 'Loading the other models…';
+      withPlanner(() => loadMoreModels().then((mm) => mm.show()).then(update));
     } else {
-      showError(e, s);
+      // Not the core's error: a fault of this page. The settings are kept and the rest still works.
+      const err = e instanceof EstimateError ? e : new EstimateError({ code: 'internal', message: `the page failed (${e?.message ?? e})` });
+      showError(err, s);
       staleHardware();
-      setCostHardware({ error: e });
+      setCostHardware({ error: err });
     }
   }
   scheduleUrl(s);
+  if (!firstTried) {
+    firstTried = true;
+    startSections();
+  }
 }
 
 // The address bar follows the settings once the page is idle: history.replaceState costs
@@ -213,9 +213,61 @@ function scheduleUrl(s) {
   else setTimeout(write, 50);
 }
 
+/**
+ * After the first estimate, whether it worked or not: the offline support, the Embed panel, the
+ * cost section and the planner (device suggestion, hardware section, live tables), each on its own.
+ */
+function startSections() {
+  setTimeout(() => {
+    import('./offline.js');
+    import('./embed-panel.js');
+    import('./machine.js').then((m) => m.initMachine({ query: startQuery, onApply: applyRow, onChange: () => writeUrl() })
+      .then(() => {
+        machine = m;
+        update();
+      }));
+    import('./cost.js').then((m) => {
+      costSection = m;
+      m.initCost({ onChange: () => writeUrl() });
+      m.setCostHardware(costHardware);
+    });
+    import('./page-extras.js').then((m) => m.init({ range, context: F.context, min: CTX_MIN, max: () => ctxMax, update }));
+  }, 0);
+  setTimeout(() => withPlanner(() => {
+    update();
+    renderTables();
+  }), 0);
+}
+
+/** The compact total that stays in view on a phone while the form is scrolled (#summary). */
+function summary(r) {
+  const el = $('summary');
+  if (!el) return;
+  el.classList.toggle('stale', !r);
+  el.firstElementChild.textContent = r ? fmtBytes(r.total_bytes, unit) : 'Cannot estimate';
+  el.lastElementChild.textContent = r ? `${r.model.name} · ${r.quant.name}` : 'see the message under the field';
+}
+
+// Longer links are cut by mail and chat programs and refused by many servers; writing one into
+// the address bar on every keystroke also stalls the page. A config.json past this stays out.
+const LINK_MAX = 8000;
+const tooLong = (text) => {
+  if (text.length > LINK_MAX) return true;
+  try {
+    return encodeURIComponent(text).length > LINK_MAX;
+  } catch {
+    return true; // a lone surrogate cannot be put in a link at all
+  }
+};
+
 /** The settings of every section in the address bar, only those that differ from the defaults. */
 function writeUrl(s = readForm()) {
   const all = { ...s, ...readHardware(), ...readCost() };
+  const unlinked = s.config_text !== '' && tooLong(s.config_text);
+  if (unlinked) all.config_text = '';
+  $('n-config').textContent = unlinked
+    ? `Too long for a link (${fmtInt(s.config_text.length)} characters): the address and “Copy link” leave this config.json out.`
+    : '';
   const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
     ...costDefaults(all) }, ALL_PARAMS);
   const late = machineQuery();
@@ -224,6 +276,30 @@ function writeUrl(s = readForm()) {
     lastQuery = full;
     history.replaceState(null, '', `${location.pathname}${full}${location.hash}`);
   }
+}
+
+// The other models' group and the safetensors reader load after the first result.
+let moreModels = null;
+let moreModelsPromise = null;
+function loadMoreModels() {
+  moreModelsPromise ??= import('./more-models.js').then((m) => {
+    const api = m.initMoreModels({
+      select: F.model,
+      unit: () => unit,
+      configText: () => F.config_text.value,
+      onConfig: (text) => {
+        F.config_text.value = text;
+        update();
+      },
+      onModels: () => {
+        lastHints = '';
+        update();
+      },
+    });
+    moreModels = { ...m, ...api };
+    return moreModels;
+  });
+  return moreModelsPromise;
 }
 
 // The cost section's computing loads after the first result; until then it is told nothing.
@@ -316,11 +392,22 @@ async function start() {
   applyCost(state);
   initHardware(update);
   update();
+  // The other models and the safetensors reader, also when the first estimate was an error.
+  setTimeout(loadMoreModels, 0);
 
+  let pending = 0;
+  let runtime = F.runtime.value;
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));
-    if (ev.target === F.runtime) fillKvTypes(F.runtime.value, F.kv_type.value);
-    update();
+    if (ev.target === F.runtime) {
+      fillKvTypes(F.runtime.value, F.kv_type.value, F.kv_type.value !== runtimeOf(runtime)?.kv_type_default);
+      runtime = F.runtime.value;
+    }
+    if (ev.target === F.kv_type) $('n-kv').textContent = '';
+    clearTimeout(pending);
+    // A config.json of megabytes takes a while to read: typing in it estimates once it pauses.
+    if (ev.target === F.config_text && F.config_text.value.length > BIG_CONFIG) pending = setTimeout(update, 300);
+    else update();
   });
   $('calc-form').addEventListener('submit', (ev) => ev.preventDefault());
   for (const radio of document.querySelectorAll('input[name="unit"]')) {
@@ -333,11 +420,12 @@ async function start() {
   $('t-ctx').addEventListener('change', renderTables);
   $('copy-link').addEventListener('click', async () => {
     writeUrl();  // the link as the form stands, even before an idle moment wrote it
+    const note = $('n-config').textContent ? ' It leaves out the pasted config.json, too long for a link.' : '';
     try {
       await navigator.clipboard.writeText(location.href);
-      statusEl.textContent = 'Link copied.';
+      statusEl.textContent = `Link copied.${note}`;
     } catch {
-      statusEl.textContent = `Copy this link: ${location.href}`;
+      statusEl.textContent = `Copy this link: ${location.href}${note}`;
     }
   });
   // The tables were pre-rendered by the native build; they become live when their context or the

@@ -15,10 +15,12 @@
 // The embeddable widget passes its own factory (the same glue wrapped as a module, so no global is
 // read or written) and where to fetch the wasm from. Neither path uses a global `Module`.
 
+import { tidy } from './format.js';
+
 export class EstimateError extends Error {
-  /** @param {{code: string, field?: string, message: string}} e */
+  /** @param {{code: string, field?: string, message: string}} e (a long quote in the message is cut short) */
   constructor({ code, field = '', message }) {
-    super(message);
+    super(tidy(message));
     this.name = 'EstimateError';
     this.code = code;
     this.field = field;
@@ -186,6 +188,10 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       solve: (request) => call('solve', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
+      /** @param {string} request {files: [{name, size, header_length, header}], index?, config?} */
+      inspectSafetensors: (request) => call('inspectSafetensors', request),
+      /** The catalogue beyond the R1 family: {models: [...]} (their ids work in estimate). */
+      otherModels: () => call('otherModels'),
     };
   })();
   extrasPromise.catch(() => {

@@ -14,7 +14,7 @@
 // comes near the viewport. Figures are the core's; this file only lays them out.
 import createVramcalcModule from './vramcalc-module.js';
 import { EstimateError, loadEngine, loadExtras } from '../js/engine.js';
-import { esc, fmtBytes, fmtInt, fmtParams } from '../js/format.js';
+import { count, esc, fmtBytes, fmtInt, fmtParams, short } from '../js/format.js';
 import { minimumDevice } from '../js/min-device.js';
 import { queryFromState } from '../js/state.js';
 
@@ -148,7 +148,9 @@ th { text-align: left; white-space: normal; }
 .device { font-size: 14px; margin-top: 8px; }
 .device span { color: var(--muted); }
 .compact table, .compact .runtime, .compact .seq { display: none; }
-.err { color: var(--err); font-weight: 600; font-size: 14px; min-height: 20px; }
+.err { color: var(--err); font-weight: 600; font-size: 14px; min-height: 20px; overflow-wrap: anywhere; }
+.note { color: var(--muted); font-size: 13px; margin-bottom: 6px; overflow-wrap: anywhere; }
+[aria-invalid="true"] { border-color: var(--err); border-width: 2px; }
 .foot { margin-top: 10px; font-size: 13px; color: var(--muted); }
 a { color: var(--accent); }
 .loading { color: var(--muted); font-size: 14px; }
@@ -183,10 +185,11 @@ const TEMPLATE = `<div class="w" part="container">
 <label class="seq">Sequences <input name="sequences" type="text" inputmode="numeric" autocomplete="off"></label>
 <label class="runtime">Runtime <select name="runtime"></select></label>
 </form>
+<p class="note" role="status" hidden></p>
 <div class="out" role="status" aria-live="polite"></div>
 <p class="fit" hidden></p>
 </div>
-<p class="err" hidden></p>
+<p class="err" role="alert" hidden></p>
 <div class="fallback" hidden><slot></slot></div>
 <p class="foot"><a class="full" target="_blank" rel="noopener" href="${esc(SITE.href)}">Open the full calculator</a> · computed in your browser</p>
 </div>`;
@@ -205,6 +208,7 @@ export class VramCalculator extends HTMLElement {
   #observer = null;
   #warned = new Set();
   #fitTicket = 0;
+  #notes = []; // attributes replaced by defaults in this render, told to the reader
   /** How many times the widget has rendered: attribute changes in one task make one update. */
   updates = 0;
 
@@ -215,7 +219,7 @@ export class VramCalculator extends HTMLElement {
     this.#shadow.innerHTML += TEMPLATE;
     const q = (s) => this.#shadow.querySelector(s);
     this.#els = { w: q('.w'), loading: q('.loading'), ui: q('.ui'), form: q('form'), out: q('.out'), err: q('.err'),
-      fallback: q('.fallback'), full: q('.full'), fit: q('.fit') };
+      note: q('.note'), fallback: q('.fallback'), full: q('.full'), fit: q('.fit') };
     this.#els.form.addEventListener('input', (ev) => {
       this.#edits[ev.target.name] = ev.target.value;
       this.#schedule();
@@ -249,7 +253,7 @@ export class VramCalculator extends HTMLElement {
   }
 
   // Attributes mapped to validated getters: a value that is missing or not valid gives the
-  // core's default (the catalog's), with a console warning naming the attribute.
+  // core's default (the catalog's); the widget says so, and the console names the attribute.
   get model() {
     return this.#choice('model', engine?.catalog.models.map((m) => m.id));
   }
@@ -309,6 +313,7 @@ export class VramCalculator extends HTMLElement {
   }
 
   #warn(name, value, fallback) {
+    this.#notes.push(`${name}="${short(value)}" is not valid here: showing ${fallback}.`);
     const key = `${name}=${value}`;
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
@@ -394,8 +399,11 @@ export class VramCalculator extends HTMLElement {
   #render() {
     if (!engine) return;
     this.updates += 1;
+    this.#notes = [];
     const s = this.settings();
     const f = this.#els.form.elements;
+    this.#els.note.hidden = !this.#notes.length;
+    this.#els.note.textContent = this.#notes.join(' ');
     for (const k of ['model', 'quant', 'runtime', 'context', 'sequences']) {
       if (this.#shadow.activeElement !== f[k] && f[k].value !== String(s[k])) f[k].value = String(s[k]);
     }
@@ -404,11 +412,14 @@ export class VramCalculator extends HTMLElement {
       { ...defaults, context: String(defaults.context), sequences: String(defaults.sequences) });
     this.#els.full.href = new URL(query || './', SITE).href;
     let r;
+    const CONTROLS = ['model', 'quant', 'runtime', 'context', 'sequences'];
+    for (const k of CONTROLS) f[k].removeAttribute('aria-invalid');
     try {
       r = estimate({ model: s.model, quant: s.quant, context: String(s.context), sequences: String(s.sequences),
         runtime: s.runtime });
     } catch (e) {
       if (!(e instanceof EstimateError)) throw e;
+      if (CONTROLS.includes(e.field)) f[e.field].setAttribute('aria-invalid', 'true');
       this.#els.err.hidden = false;
       this.#els.err.textContent = `Cannot estimate: ${e.message}`;
       this.#els.out.classList.add('stale');
@@ -471,7 +482,7 @@ function resultHtml(r) {
     `<td data-bytes="${p.bytes}">${fmtBytes(p.bytes, 'gb')}</td></tr>`).join('');
   return `<p class="total" data-bytes="${r.total_bytes}"><strong>${fmtBytes(r.total_bytes, 'gb')}</strong>` +
     `<span>${fmtBytes(r.total_bytes, 'gib')}</span></p>` +
-    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${fmtInt(r.context)} tokens × ${fmtInt(r.sequences)} · ` +
+    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${count(r.context, 'token')} × ${fmtInt(r.sequences)} · ` +
     `${esc(r.runtime.name)} · ${fmtParams(r.params_total)} parameters</p>` +
     chart(r) +
     `<table><caption hidden>Where the memory goes</caption><tbody>${rows}</tbody></table>` +
