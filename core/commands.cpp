@@ -78,7 +78,20 @@ struct Line {
       if (f.setting == setting) text += " " + f.flag + " " + value;
     }
   }
+  // A switch: the flag alone.
+  void on(const std::string& setting) {
+    if (const LaunchFlag* f = l.find(setting)) text += " " + f->flag;
+  }
 };
+
+// llama.cpp's --override-tensor pattern that keeps the routed experts of the first n layers in
+// RAM (what --n-cpu-moe n does): exps=CPU when that is every layer.
+std::string experts_in_ram_pattern(uint64_t n, uint64_t n_layer) {
+  if (n >= n_layer) return "exps=CPU";
+  std::string layers;
+  for (uint64_t i = 0; i < n; ++i) layers += (i ? "|" : "") + std::to_string(i);
+  return "\"blk\\.(" + layers + ")\\.ffn_.*_exps=CPU\"";
+}
 
 LaunchCommand llama_server(const Launcher& l, const Estimate& e, const Plan& p) {
   LaunchCommand c;
@@ -99,6 +112,53 @@ LaunchCommand llama_server(const Launcher& l, const Estimate& e, const Plan& p) 
   c.notes.push_back("-m: the path of your GGUF file (for a split file, its first part)");
   c.notes.push_back("-c is the whole cache: " + std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) +
                     " sequence(s)");
+  return c;
+}
+
+// ik_llama.cpp's llama-server: llama.cpp's flags, -ot for the experts, and its own MLA, attention
+// batch and fused-MoE flags as the runtime profile assumes them.
+LaunchCommand ik_llama_server(const Launcher& l, const Estimate& e, const Plan& p) {
+  LaunchCommand c;
+  Line line{l, l.program};
+  const ModelArch& a = *e.arch;
+  line.add("model_file", repo_name(e) + "-" + e.quant->name + ".gguf");
+  line.add("n_ctx", std::to_string(e.context * e.sequences));
+  if (e.sequences > 1) line.add("sequences", std::to_string(e.sequences));
+  line.add("gpu_layers", std::to_string(p.gpu_layers));
+  if (p.offload == Offload::experts) line.add("experts_cpu", experts_in_ram_pattern(p.cpu_moe_layers, a.n_layer));
+  if (a.attention == AttentionKind::MLA) line.add("mla", e.runtime->mla_cache == MlaCache::latent_kv ? "1" : "3");
+  if (e.flash_attn) line.on("flash_attn");
+  if (a.attention == AttentionKind::MLA) line.add("attn_max_batch", "512");
+  if (a.is_moe()) line.on("fused_moe");
+  line.add("kv_type", e.kv_type->name);
+  if (p.devices.size() > 1) {
+    std::string split;
+    for (size_t i = 0; i < p.devices.size(); ++i) split += (i ? ",1" : "1");
+    line.add("tensor_split", split);
+  }
+  c.command = line.text;
+  c.notes.push_back("llama-server as ik_llama.cpp builds it; -m: the path of your GGUF file (for a split file, its first part)");
+  c.notes.push_back("-c is the whole cache: " + std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) +
+                    " sequence(s)");
+  return c;
+}
+
+// KTransformers' server (balance_serve backend): the GPU runs attention and the shared parts,
+// the routed experts stay in RAM.
+LaunchCommand ktransformers(const Launcher& l, const Estimate& e, const Plan&) {
+  LaunchCommand c;
+  Line line{l, l.program};
+  const std::string repo = e.catalog_model && !e.catalog_model->hf_repo.empty() ? e.catalog_model->hf_repo : "path/to/model";
+  line.add("hf_repo", repo);
+  line.add("gguf_path", "path/to/" + repo_name(e) + "-" + e.quant->name + "/");
+  line.add("context", std::to_string(e.context * e.sequences));
+  line.add("sequences", std::to_string(e.sequences));
+  line.add("backend", "balance_serve");
+  c.command = line.text;
+  c.notes.push_back("--gguf_path: the folder of your GGUF file(s); --model_path gives config.json and the tokenizer");
+  c.notes.push_back("--cache_lens is the whole cache: " + std::to_string(e.context) + " tokens x " +
+                    std::to_string(e.sequences) + " request(s)");
+  c.notes.push_back("add --cpu_infer with the CPU threads for the experts, and --optimize_config_path with the model's rule file");
   return c;
 }
 
@@ -164,7 +224,11 @@ std::vector<LaunchCommand> launch_commands(const Estimate& e, const Plan& p) {
     bool match = false;
     for (const std::string& r : l.runtimes) match = match || r == e.runtime->id;
     if (!match) continue;
-    LaunchCommand c = l.id == "llama-server" ? llama_server(l, e, p) : l.id == "ollama" ? ollama(l, e, p) : paged(l, e, p);
+    LaunchCommand c = l.id == "llama-server"      ? llama_server(l, e, p)
+                      : l.id == "ik-llama-server" ? ik_llama_server(l, e, p)
+                      : l.id == "ktransformers"   ? ktransformers(l, e, p)
+                      : l.id == "ollama"          ? ollama(l, e, p)
+                                                  : paged(l, e, p);
     c.runtime = e.runtime->id;
     c.launcher = l.id;
     out.push_back(std::move(c));

@@ -1,6 +1,7 @@
 #pragma once
-// Launch commands for a plan: llama-server, Ollama, vllm serve and SGLang, with the flags of
-// data/runtime_flags.json (each with the documentation it comes from) and the estimate's values.
+// Launch commands for a plan: llama-server (llama.cpp and ik_llama.cpp), Ollama, vllm serve,
+// SGLang and KTransformers, with the flags of data/runtime_flags.json (each with the
+// documentation it comes from) and the estimate's values.
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct LaunchFlag {
 };
 
 struct Launcher {
-  std::string id;                     // llama-server | ollama | vllm | sglang
+  std::string id;                     // llama-server | ik-llama-server | ollama | vllm | sglang | ktransformers
   std::vector<std::string> runtimes;  // runtime profiles it starts
   std::string program;
   std::string docs;
@@ -32,7 +33,7 @@ std::vector<Launcher> parse_launchers(const std::string& json_text);
 
 struct LaunchCommand {
   std::string runtime;   // the estimate's runtime id
-  std::string launcher;  // llama-server | ollama | vllm | sglang
+  std::string launcher;  // a Launcher id
   std::string command;   // one or more lines
   std::vector<std::string> notes;
 };

@@ -65,8 +65,11 @@ TEST_CASE("the other models have sources, unique ids apart from the R1 family's,
     CHECK(ids.insert(m["id"].get<std::string>()).second);
   }
   CHECK(d["models"].size() >= 30);
-  // The first-result catalogue lists the R1 family only.
-  for (const CatalogModel& m : catalog().models) CHECK((m.arch.family == "full" || m.arch.family == "distill"));
+  // The first-result catalogue lists the R1 family only (R1, its distills, and V3, whose
+  // architecture R1 shares).
+  for (const CatalogModel& m : catalog().models) {
+    CHECK((m.arch.family == "full" || m.arch.family == "distill" || m.arch.family == "v3"));
+  }
   // Through the full estimate (the extras module and the CLI) an other model's id works ...
   const json out = estimate_json_value({{"model", "gemma-3-27b"}, {"quant", "Q4_K_M"}, {"context", 8192}});
   REQUIRE_FALSE(out.contains("error"));

@@ -180,7 +180,12 @@ TEST_CASE("more bits per weight never means fewer weight bytes") {
     const json cfg = random_config(g);
     Settings s = random_settings(g);
     CAPTURE(cfg.dump());
+    // llama_tensor_get_type gives attn_output Q5_K under Q3_K_M but not under Q3_K_L in models of
+    // exactly 8 experts (Mixtral's rule), so there the k-quant ladder may step down.
+    auto is8 = [&](const char* k) { return cfg.contains(k) && cfg[k].is_number() && cfg[k].get<int>() == 8; };
+    const bool eight_experts = is8("num_local_experts") || is8("n_routed_experts");
     for (const auto& ladder : ladders) {
+      if (eight_experts && ladder.front() == "Q2_K") continue;
       uint64_t previous = 0;
       for (const std::string& q : ladder) {
         CAPTURE(q);
