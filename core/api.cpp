@@ -195,7 +195,7 @@ EstimateRequest request_from_json(const json& req) {
   r.context = read_count(req, "context", r.context);
   // The range the page and the CLI state; the estimate itself works down to one token.
   if (present(req, "context") && r.context < kMinContext) {
-    throw InputError("invalid_context", "context", "context must be " + at_least(double(kMinContext)) + " tokens (got " +
+    throw InputError("invalid_context", "context", "context must be " + at_least(kMinContext) + (kMinContext == 1 ? " token (got " : " tokens (got ") +
                                                        describe_input(req["context"]) + ")");
   }
   r.sequences = read_count(req, "sequences", r.sequences);

@@ -147,7 +147,7 @@ Estimate estimate(const EstimateRequest& req) {
   if (req.context < 1) throw InputError("invalid_context", "context", "context must be at least 1 token");
   if (req.context > kMaxContext) {
     throw InputError("invalid_context", "context", "context of " + std::to_string(req.context) +
-                                                       " tokens is beyond any model: " + at_most(double(kMaxContext)));
+                                                       " tokens is beyond any model: " + at_most(kMaxContext));
   }
   if (req.sequences < 1 || req.sequences > kMaxSequences) {
     throw InputError("invalid_sequences", "sequences",

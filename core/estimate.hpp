@@ -42,9 +42,9 @@ struct EstimateRequest {
   std::optional<GgufFileWeights> gguf_file;  // set with custom: the file's own tensors
 };
 
-// The smallest context a request may ask for (the page and the CLI state 512 to the model's
-// maximum); estimate() itself accepts any context from 1 token, as llama-bench's short runs use.
-inline constexpr uint64_t kMinContext = 512;
+// The smallest context a request may ask for: 1 token, as llama-bench's short runs use (the
+// page's slider starts at 512; the field takes any count up to the model's maximum).
+inline constexpr uint64_t kMinContext = 1;
 inline constexpr uint64_t kMaxContext = 100'000'000;
 inline constexpr uint64_t kMaxSequences = 4096;
 inline constexpr uint64_t kMaxUbatch = 65536;

@@ -23,7 +23,7 @@ std::string estimate_fields_json(const std::string& model, const std::string& qu
     r.quant = quant;
     r.context = count_from_text("context", context);
     if (r.context < kMinContext) {
-      throw InputError("invalid_context", "context", "context must be " + at_least(double(kMinContext)) + " tokens (got " +
+      throw InputError("invalid_context", "context", "context must be " + at_least(kMinContext) + (kMinContext == 1 ? " token (got " : " tokens (got ") +
                                                          quote_input(context) + ")");
     }
     r.sequences = count_from_text("sequences", sequences);

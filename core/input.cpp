@@ -54,6 +54,18 @@ std::string code_for(const std::string& field) { return "invalid_" + field.subst
                    field_label(field) + " " + what + " (got " + describe_input(got) + ")");
 }
 
+// 1000 stays 1000; 10000 becomes 10,000.
+std::string grouped_count(uint64_t n) {
+  const std::string s = std::to_string(n);
+  if (s.size() <= 4) return s;
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 std::string grouped(double v) {
   std::string s = plain_number(v);
   const size_t end = s.find('.') == std::string::npos ? s.size() : s.find('.');
@@ -88,7 +100,7 @@ uint64_t whole_number_from_text(const std::string& field, const std::string& tex
   if (s.empty()) throw InputError(code_for(field), field, field_label(field) + " is empty: enter a whole number");
   double d = 0;
   if (!parse_decimal(s, &d)) fail("must be a whole number");
-  if (!std::isfinite(d) || d > double(max_value)) fail("is far too large: " + at_most(double(max_value)));
+  if (!std::isfinite(d) || d > double(max_value)) fail("is far too large: " + at_most(max_value));
   if (d < 0) fail("cannot be negative");
   if (d != std::floor(d)) fail("must be a whole number");
   return uint64_t(d);
@@ -98,7 +110,7 @@ uint64_t read_whole_number(const json& v, const std::string& field, uint64_t max
   double d = 0;
   if (v.is_number_unsigned()) {
     const uint64_t n = v.get<uint64_t>();
-    if (n > max_value) invalid(field, "is far too large: " + at_most(double(max_value)), v);
+    if (n > max_value) invalid(field, "is far too large: " + at_most(max_value), v);
     return n;
   }
   if (v.is_number_integer()) {
@@ -112,10 +124,10 @@ uint64_t read_whole_number(const json& v, const std::string& field, uint64_t max
   } else {
     invalid(field, "must be a number", v);
   }
-  if (!std::isfinite(d)) invalid(field, "is far too large: " + at_most(double(max_value)), v);
+  if (!std::isfinite(d)) invalid(field, "is far too large: " + at_most(max_value), v);
   if (d < 0) invalid(field, "cannot be negative", v);
   if (d != std::floor(d)) invalid(field, "must be a whole number", v);
-  if (d > double(max_value)) invalid(field, "is far too large: " + at_most(double(max_value)), v);
+  if (d > double(max_value)) invalid(field, "is far too large: " + at_most(max_value), v);
   return uint64_t(d);
 }
 
@@ -136,6 +148,8 @@ double read_real_number(const json& v, const std::string& field) {
 
 std::string at_least(double min) { return "at least " + grouped(min); }
 std::string at_most(double max) { return "at most " + grouped(max); }
+std::string at_least(uint64_t min) { return "at least " + grouped_count(min); }
+std::string at_most(uint64_t max) { return "at most " + grouped_count(max); }
 
 std::string count_of(uint64_t n, const char* singular, const char* plural) {
   return std::to_string(n) + " " + (n == 1 ? singular : plural);

@@ -26,6 +26,10 @@ double read_real_number(const nlohmann::json& v, const std::string& field);
 // The message parts for a number out of range: "at least 1", "at most 1,000,000".
 std::string at_least(double min);
 std::string at_most(double max);
+// The same for whole counts, without the general number formatting (the first-result module
+// needs only these).
+std::string at_least(uint64_t min);
+std::string at_most(uint64_t max);
 
 // "1 token", "2 tokens".
 std::string count_of(uint64_t n, const char* singular, const char* plural);

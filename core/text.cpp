@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include <nlohmann/json.hpp>
+#include "json_number.hpp"
 
 namespace vramcalc {
 
@@ -136,9 +136,9 @@ std::string plain_number(double v) {
     if (v < 0) digits.insert(digits.begin(), '-');
     return digits;
   }
-  // nlohmann writes the shortest text that reads back as v, with an exponent past 1e15 or below
-  // 1e-4 (e.g. "1e-09", "1.5e+20"): move the decimal point instead.
-  std::string s = nlohmann::json(v).dump();
+  // json_number writes the shortest text that reads back as v, with an exponent past 1e15 or
+  // below 1e-4 (e.g. "1e-09", "1.5e+20"): move the decimal point instead.
+  std::string s = json_number(v);
   std::string sign;
   if (!s.empty() && s[0] == '-') {
     sign = "-";
@@ -147,7 +147,12 @@ std::string plain_number(double v) {
   const size_t e = s.find_first_of("eE");
   int exp10 = 0;
   if (e != std::string::npos) {
-    exp10 = std::stoi(s.substr(e + 1));
+    // "e-09", "e+20": a sign and at most three digits.
+    const bool negative = s[e + 1] == '-';
+    for (size_t i = e + 1; i < s.size(); ++i) {
+      if (s[i] >= '0' && s[i] <= '9') exp10 = exp10 * 10 + (s[i] - '0');
+    }
+    if (negative) exp10 = -exp10;
     s.erase(e);
   }
   std::string digits;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firstResultBytes, openBrowser } from './harness.mjs';
 
-const BUDGET_GZIP = 73 * 1024;
+const BUDGET_GZIP = 78 * 1024;
 const TARGET_GZIP = 33 * 1024;
 const MAX_REQUESTS = 8;
 

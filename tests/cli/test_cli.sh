@@ -51,7 +51,7 @@ expect_error "unknown quant" 'unknown quantization "Q9_K"' --model deepseek-r1 -
 expect_error "unknown runtime" 'unknown runtime "tgi"' --model deepseek-r1 --runtime tgi
 expect_error "unknown kv type" 'KV cache type "q2_k" is not available' --model deepseek-r1 --kv-type q2_k
 expect_error "negative context" 'Context cannot be negative (got "-5")' --model deepseek-r1 --context -5
-expect_error "zero context" 'Context must be at least 512 tokens (got "0")' --model deepseek-r1 --context 0
+expect_error "zero context" 'Context must be at least 1 token (got "0")' --model deepseek-r1 --context 0
 expect_error "text context" 'Context must be a whole number (got "lots")' --model deepseek-r1 --context lots
 expect_error "huge context" 'is beyond any model' --model deepseek-r1 --context 1000000000000
 expect_error "zero sequences" 'Concurrent sequences must be between 1 and 4096 (got 0)' --model deepseek-r1 --sequences 0
