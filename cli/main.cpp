@@ -362,7 +362,10 @@ int main(int argc, char** argv) {
     }
     if (list == "models") {
       std::printf("\nOther open models:\n");
-      for (const json& it : json::parse(vramcalc::other_models_json_text())["models"]) {
+      // The parsed catalogue is kept in a local: a range over a temporary's member would read
+      // freed memory.
+      const json other = json::parse(vramcalc::other_models_json_text());
+      for (const json& it : other["models"]) {
         std::printf("%-32s %-34s %s%s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
                     it["moe"].get<bool>() ? "MoE, " : "dense, ", it["params_official"].get<std::string>().c_str());
       }

@@ -172,6 +172,45 @@ describe('the hardware section', () => {
     await again.close();
   });
 
+  test('compare runtimes: each runtime\'s memory, fit and expected speed are the CLI\'s, the chosen one marked', async () => {
+    const { page, problems } = await openPage(b, '?model=deepseek-r1&quant=Q2_K&gpu=rtx-4090&offload=experts&ram=256');
+    await page.waitForSelector('#hw-compare');
+    assert.equal(await page.$('#hw-compare-table'), null, 'placed only when opened');
+    await page.click('#hw-compare summary');
+    await page.waitForSelector('#hw-compare-table');
+    const rows = native('--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts',
+      '--ram-gb', '256', '--compare-runtimes').compare_runtimes;
+    assert.ok(rows.length >= 5, `${rows.length} runtimes`);
+    const shown = await page.$$eval('#hw-compare-table tbody tr', (trs) => trs.map((tr) => ({
+      runtime: tr.dataset.runtime,
+      total: Number(tr.children[3]?.firstElementChild?.dataset.bytes),
+      kv: Number(tr.children[1]?.firstElementChild?.dataset.bytes),
+      fit: (tr.children[4] ?? tr.children[1]).textContent,
+      speed: tr.children[5]?.textContent ?? '',
+      current: tr.classList.contains('current'),
+    })));
+    assert.deepEqual(shown.map((r) => r.runtime), rows.map((r) => r.runtime));
+    for (const [i, r] of rows.entries()) {
+      if (r.error) {
+        assert.match(shown[i].fit, /./);
+        continue;
+      }
+      assert.equal(shown[i].total, r.total_bytes, r.runtime);
+      assert.equal(shown[i].kv, r.kv_cache_bytes, r.runtime);
+      assert.equal(shown[i].fit, r.fits ? 'fits' : 'does not fit', r.runtime);
+      if (r.fits) assert.ok(Math.abs(Number.parseFloat(shown[i].speed.replace(/,/g, '')) - r.decode_expected_tokens_per_s) < 0.051, `${r.runtime}: ${shown[i].speed}`);
+      assert.equal(shown[i].current, r.runtime === 'llama.cpp', r.runtime);
+    }
+    // It stays open, and follows the settings.
+    await page.fill('#f-context', '32768');
+    await page.waitForFunction(() => document.querySelector('#hw-compare')?.open && document.querySelector('#hw-compare-table'));
+    const kv32k = native('--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts',
+      '--ram-gb', '256', '--context', '32768', '--compare-runtimes').compare_runtimes[0].kv_cache_bytes;
+    await page.waitForFunction((want) => Number(document.querySelector('#hw-compare-table tbody tr td span')?.dataset.bytes) === want, kv32k);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('passes axe-core with a placement shown, light and dark', async () => {
     for (const colorScheme of ['light', 'dark']) {
       const { page } = await openPage(b, `${R1_FP8_QUERY}&gpu=h100-sxm&gpus=8&ram=1024`, { colorScheme });

@@ -155,7 +155,8 @@ function update() {
       showHardwareError(hwError);
       setCostHardware({ error: hwError });
     } else {
-      renderHardware(r, unit);
+      const compareReq = { ...request(s, false), ...hwReq, compare_runtimes: true };
+      renderHardware(r, unit, () => engine.estimate(compareReq).compare_runtimes);
       setCostHardware(r.plan ? { plan: r.plan, speed: r.speed } : null);
     }
     machine?.calcChanged(request(s, false), hwError ? {} : hwReq, unit);

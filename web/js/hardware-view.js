@@ -2,7 +2,7 @@
 // with gpu / custom_gpu). Pure string functions, like views.js: the verdict, the fewest devices
 // that fit and why, RAM, the per-device breakdown and the speeds all come from the core; this
 // file only words and formats them.
-import { esc, fixed, fmtBoth, fmtBytes, fmtInt, fmtNum, short } from './format.js';
+import { esc, fixed, fmtBoth, fmtBytes, fmtInt, fmtNum, sentence, short } from './format.js';
 
 /** Device classes in the order the picker shows them, with their group labels. */
 export const DEVICE_CLASSES = [
@@ -226,7 +226,40 @@ export function hardwareHtml(r, unit, typed = {}) {
     `<div><h3 class="sub">Split across devices</h3>${list(plan.split)}</div>` +
     `<div><h3 class="sub">Replicated on each device</h3>${list(plan.replicated)}</div>` +
     '</div>' +
-    (isShort(plan) ? noSpeed(plan) : r.speed ? speedBlock(r.speed, r.sequences) : '');
+    (isShort(plan) ? noSpeed(plan) : r.speed ? speedBlock(r.speed, r.sequences) : '') +
+    '<details class="compare" id="hw-compare"><summary>Compare runtimes: this model and format on each one</summary>' +
+    '<div class="compare-body"></div></details>';
+}
+
+/**
+ * The same model and format on each runtime that runs it (the core's compare_runtimes rows): its
+ * KV cache, buffers, total, fit on the chosen devices and expected decode speed.
+ * @param {string} current the runtime of the calculator, marked in the table
+ */
+export function compareHtml(rows, unit, current) {
+  if (!rows?.length) return '<p class="hint">No runtime profile runs this model in this format.</p>';
+  const body = rows.map((c) => {
+    const mine = c.runtime === current;
+    if (c.error) {
+      return `<tr data-runtime="${esc(c.runtime)}"><th scope="row">${esc(c.name)}</th>` +
+        `<td colspan="5" class="muted">Cannot run this: ${esc(sentence(c.error.message))}</td></tr>`;
+    }
+    const fit = c.fits ? 'fits' : 'does not fit';
+    const speed = c.fits ? tps(c.decode_expected_tokens_per_s) : '—';
+    return `<tr${mine ? ' class="current"' : ''} data-runtime="${esc(c.runtime)}">` +
+      `<th scope="row">${esc(c.name)}${mine ? ' <span class="tag">chosen</span>' : ''}</th>` +
+      `<td data-label="KV cache">${b(c.kv_cache_bytes, unit)} <span class="muted">${esc(c.kv_type)}</span></td>` +
+      `<td data-label="Buffers and overhead">${b(c.buffers_bytes + c.overhead_bytes, unit)}</td>` +
+      `<td data-label="Total">${b(c.total_bytes, unit)}</td>` +
+      `<td data-label="On these devices">${fit}</td>` +
+      `<td data-label="Expected decode">${speed}</td></tr>`;
+  }).join('');
+  return '<div class="scroll" tabindex="0" role="region" aria-label="Table: the runtimes compared">' +
+    '<table class="data" id="hw-compare-table"><caption>Each runtime with the same model, format, context and devices</caption>' +
+    '<thead><tr><th scope="col">Runtime</th><th scope="col">KV cache</th><th scope="col">Buffers and overhead</th>' +
+    '<th scope="col">Total</th><th scope="col">On these devices</th><th scope="col">Expected decode</th></tr></thead>' +
+    `<tbody>${body}</tbody></table></div>` +
+    '<p class="hint">Each runtime keeps its own defaults (KV type, flash attention, buffers); expected speeds are for one sequence.</p>';
 }
 
 function offloadText(o) {
