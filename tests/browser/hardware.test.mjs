@@ -27,7 +27,7 @@ describe('the hardware section', () => {
     const { page, problems } = await openPage(b);
     const groups = await page.$$eval('#f-gpu optgroup', (gs) => gs.map((g) => [g.label, g.children.length]));
     const labels = groups.map(([l]) => l);
-    for (const want of ['Consumer', 'Workstation', 'Datacenter', 'Apple', 'CPU']) {
+    for (const want of ['Desktop GPUs', 'Laptop GPUs', 'Workstation', 'Datacenter', 'Apple', 'CPU']) {
       assert.ok(labels.some((l) => l.startsWith(want)), `${want} in ${labels}`);
     }
     const ids = await page.$$eval('#f-gpu option', (os) => os.map((o) => o.value));

@@ -149,6 +149,13 @@ describe('the page under hostile input', () => {
       assert.deepEqual(await findings(page), [], query);
       if (notice) assert.ok((await page.$eval(notice, (el) => el.textContent)).length > 10, `${query}: ${notice} says what was replaced`);
       if (field) {
+        // An unknown model id is first looked up in the other models' catalogue, which loads
+        // after the first result: wait for the field's message rather than read it at once.
+        await page.waitForFunction((fid) => {
+          const el = document.getElementById(fid);
+          return (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id))
+            .some((x) => x?.classList.contains('err') && x.textContent.length > 5);
+        }, field, { timeout: 10000 }).catch(() => {});
         const e = await errorOf(page, field);
         assert.ok(e.message.length > 5, `${query}: a message at ${field}`);
         assert.ok(e.invalid, `${query}: ${field} marked invalid`);

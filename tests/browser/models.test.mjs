@@ -32,11 +32,12 @@ describe('other open models and safetensors headers', () => {
     assert.ok(!before.includes('gemma-3-27b'), 'not in the first-result catalogue');
     await page.click('#more-models');
     await page.waitForSelector('#f-model optgroup[data-group="other"]', { state: 'attached' });
-    // The R1 family's groups first, then the other models' group.
+    // The R1 family's groups first (R1, its distills, V3 with R1's architecture), then the other
+    // models' group.
     const groups = await page.$$eval('#f-model optgroup', (gs) => gs.map((g) => g.label));
     const at = groups.indexOf('Other open models');
     assert.ok(at >= 2, groups.join(' | '));
-    assert.ok(groups.slice(0, at).every((g) => /R1/.test(g)), groups.join(' | '));
+    assert.ok(groups.slice(0, at).every((g) => /R1|V3/.test(g)), groups.join(' | '));
     const other = await page.$$eval('#f-model optgroup[data-group="other"] option', (os) => os.map((o) => o.value));
     assert.ok(other.length >= 30);
     assert.ok(other.includes('gpt-oss-20b') && other.includes('llama-4-scout') && other.includes('qwen3-30b-a3b'));

@@ -51,7 +51,7 @@ function rowHtml(r, i, unit, recommended) {
 export function fitHtml(fit, unit, showAll = false) {
   const rec = fit.recommendation;
   const head = rec
-    ? `<p class="verdict ok" id="my-rec" data-model="${esc(rec.model)}" data-quant="${esc(rec.quant)}"><strong>Run ${esc(rec.model_name)} at ${esc(rec.quant)}</strong>, ${esc(rec.verdict_text)}: up to ${tokens(rec.max_context)} tokens of context, about ${tps(rec.decode_tokens_per_s)} tokens/s. <button type="button" data-row="0" aria-label="Open the recommendation in the calculator">Open in the calculator</button></p>`
+    ? `<p class="verdict ok" id="my-rec" data-model="${esc(rec.model)}" data-quant="${esc(rec.quant)}"><strong>Run ${esc(rec.model_name)} at ${esc(rec.quant)}</strong>, ${esc(rec.verdict_text)}: up to ${tokens(rec.max_context)} tokens of context, about ${tps(rec.decode_tokens_per_s)} tokens/s. <button type="button" data-row="0">Open in the calculator</button></p>`
     : `<p class="verdict bad" id="my-rec">${esc(fit.recommendation_reason)}.</p>`;
   const fits = fit.rows.filter((r) => r.verdict !== 'no_fit').length;
   const shown = showAll ? fit.rows.length : Math.min(fit.rows.length, Math.max(fits, 1), 12);
