@@ -63,10 +63,11 @@ void print_cost(const json& r) {
               a["retry_multiplier"].get<double>(), money(a["retry_cost_per_month"].get<double>()).c_str());
   if (!r["self_host"].is_null()) {
     const json& s = r["self_host"];
-    std::printf("Self-hosting: %u device(s) at %s/h: %s a month per replica, %u replica(s), %.0f%% busy\n",
-                s["devices"].get<unsigned>(), money(s["usd_per_device_hour"].get<double>()).c_str(),
-                money(s["replica_cost_per_month"].get<double>()).c_str(), s["replicas_needed"].get<unsigned>(),
-                s["utilization"].get<double>() * 100);
+    const uint64_t replicas = s["replicas_needed"].get<uint64_t>();
+    std::printf("Self-hosting: %s device(s) at %s/h: %s a month per replica, %s%s replica%s, %.0f%% busy\n",
+                std::to_string(s["devices"].get<uint64_t>()).c_str(), money(s["usd_per_device_hour"].get<double>()).c_str(),
+                money(s["replica_cost_per_month"].get<double>()).c_str(), s["replicas_out_of_range"].get<bool>() ? "more than " : "",
+                std::to_string(replicas).c_str(), replicas == 1 ? "" : "s", s["utilization"].get<double>() * 100);
     std::cout << "  " << s["verdict"].get<std::string>() << "\n";
   }
 }
@@ -100,12 +101,12 @@ int run_cost_command(int argc, char** argv) {
   if (!self_host.empty()) req["self_host"] = self_host;
   const json r = vramcalc::cost_json_value(req);
   if (r.contains("error")) {
-    if (as_json) std::cout << r.dump() << "\n";
+    if (as_json) std::cout << r.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     std::cerr << "vramcalc: " << r["error"]["message"].get<std::string>() << "\n";
     return 2;
   }
   if (as_json) {
-    std::cout << r.dump() << "\n";
+    std::cout << r.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
   if (r["kind"] == "api") print_cost(r);

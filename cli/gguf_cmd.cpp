@@ -17,7 +17,7 @@ std::string base_name(const std::string& path) {
 // One file's header summary: the first MiB, then four times more until the tensor infos are in.
 json read_header(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return {{"error", {{"code", "invalid_gguf"}, {"field", "gguf"}, {"message", "cannot read the file"}}}};
+  if (!f) return {{"error", {{"code", "invalid_gguf"}, {"field", "gguf"}, {"message", "cannot read GGUF file"}}}};
   std::string bytes;
   json summary;
   for (uint64_t want = 1 << 20;; want *= 4) {

@@ -1,5 +1,6 @@
 // vramcalc: the command-line face of the estimation core. It turns its arguments into the same
 // JSON request the page sends, so both print the same numbers.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -9,8 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "api.hpp"
+#include "calibration.hpp"
 #include "cost_cmd.hpp"
 #include "gguf_cmd.hpp"
+#include "catalog_other.hpp"
+#include "gguf.hpp"
+#include "solve_api.hpp"
+#include "solve_cmd.hpp"
+#include "safetensors_cmd.hpp"
+#include "text.hpp"
 
 using nlohmann::json;
 
@@ -27,6 +35,8 @@ runtime overhead, from the model's architecture.
   --config FILE       a Hugging Face config.json instead of a catalog model
   --gguf FILE...      a GGUF file, or every shard of a split one (NAME-00001-of-0000N.gguf ...):
                       architecture and exact weights from their headers (tensor data is not read)
+  --safetensors FILE...  parameters and bytes by dtype from .safetensors headers and
+                      model.safetensors.index.json (see --safetensors --help)
   --quant NAME        GGUF preset (Q4_K_M, Q8_0, ...) or GPU format (BF16, FP8, INT4, ...)
                       default: Q4_K_M
   --context N         tokens of context per sequence (default: 4096)
@@ -64,6 +74,10 @@ Hardware (adds a placement plan and speed estimates):
   --ram-gb N          system RAM, to check what is offloaded fits
   --host ID           CPU row whose bandwidth offloaded weights are read at
                       (default cpu-ddr5-5600-2ch)
+  --host-sockets N    sockets of that CPU reading RAM-resident weights (default 1)
+  --compare-runtimes  the same model and format on every runtime that runs it: KV cache,
+                      buffers, total, fit and expected speed (JSON: compare_runtimes)
+  --speed-fit         print the speed model fitted on data/calibration.json and its errors
   --suggest-gpu [ID]  add the smallest single GPU that fits and the smallest count of a
                       datacenter GPU (ID, default h100-sxm)
 Speeds are upper bounds (peak bandwidth and compute), with an 'expected' figure at measured
@@ -79,7 +93,7 @@ int fail(const std::string& field, const std::string& message, bool as_json) {
   if (as_json) {
     std::cout << vramcalc::error_json("invalid_argument", field, message).dump() << "\n";
   }
-  std::cerr << "vramcalc: " << message << "\n";
+  std::cerr << "vramcalc: " << vramcalc::valid_utf8(message) << "\n";
   return 2;
 }
 
@@ -127,8 +141,16 @@ void print_plan(const json& p, const json& s) {
   std::cout << "  minimum of this device: "
             << (p["minimum"].is_null() ? std::string("none") : p["minimum"]["description"].get<std::string>()) << " ("
             << p["minimum_reason"].get<std::string>() << ")\n";
-  auto tps = [](const json& v) { return v.is_null() ? std::string("n/a") : std::to_string(v.get<double>()).substr(0, std::to_string(v.get<double>()).find('.') + 2); };
-  std::cout << "\nSpeed (upper bound; expected at sustained bandwidth):\n";
+  // Tokens per second with the digits that matter: a slow device shows "0.034", not "0.0".
+  auto tps = [](const json& v) {
+    if (v.is_null()) return std::string("n/a");
+    const double x = v.get<double>();
+    if (x < 0.001) return std::string("less than 0.001");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, x >= 10 ? "%.1f" : x >= 1 ? "%.2f" : x >= 0.1 ? "%.3f" : x >= 0.01 ? "%.4f" : "%.5f", x);
+    return std::string(buf);
+  };
+  std::cout << "\nSpeed (upper bound; expected: fitted on published measurements):\n";
   std::cout << "  decode per sequence: " << tps(s["decode_tokens_per_s_per_sequence"]) << " tokens/s (expected "
             << tps(s["decode_expected_tokens_per_s_per_sequence"]) << ")\n";
   std::cout << "  decode aggregate:    " << tps(s["decode_tokens_per_s_aggregate"]) << " tokens/s (expected "
@@ -136,7 +158,24 @@ void print_plan(const json& p, const json& s) {
   std::cout << "  prefill:             " << tps(s["prefill_tokens_per_s"]) << " tokens/s\n";
   std::cout << "  read per token: " << gb(s["weights_read_per_token_bytes"].get<uint64_t>()) << " of weights, "
             << gb(s["kv_read_per_token_bytes"].get<uint64_t>()) << " of KV cache\n";
+  std::cout << "  " << s["similar_setups"]["text"].get<std::string>() << "\n";
   for (const json& x : s["assumptions"]) std::cout << "  - " << x.get<std::string>() << "\n";
+}
+
+void print_compare(const json& rows) {
+  std::cout << "\nRuntimes side by side:\n";
+  std::printf("  %-18s %10s %10s %10s %-12s %s\n", "runtime", "KV cache", "buffers", "total", "fit", "expected decode");
+  for (const json& r : rows) {
+    if (r.contains("error")) {
+      std::printf("  %-18s %s\n", r["runtime"].get<std::string>().c_str(), r["error"]["message"].get<std::string>().c_str());
+      continue;
+    }
+    const std::string fit = r["fits"].is_null() ? "no device" : r["fits"].get<bool>() ? "fits" : "does not fit";
+    const std::string sp = r["decode_expected_tokens_per_s"].is_null() ? std::string("-")
+                           : std::to_string(r["decode_expected_tokens_per_s"].get<double>()).substr(0, std::to_string(r["decode_expected_tokens_per_s"].get<double>()).find('.') + 2) + " tokens/s";
+    std::printf("  %-18s %10s %10s %10s %-12s %s\n", r["runtime"].get<std::string>().c_str(), gb(r["kv_cache_bytes"].get<uint64_t>()).c_str(),
+                gb(r["buffers_bytes"].get<uint64_t>()).c_str(), gb(r["total_bytes"].get<uint64_t>()).c_str(), fit.c_str(), sp.c_str());
+  }
 }
 
 void print_table(const json& r) {
@@ -162,6 +201,7 @@ void print_table(const json& r) {
   std::cout << "  KV cache per token: " << r["kv_bytes_per_token"].get<uint64_t>() << " bytes\n\nAssumptions:\n";
   for (const auto& [k, v] : r["assumptions"].items()) std::cout << "  " << k << ": " << v.get<std::string>() << "\n";
   if (r.contains("plan")) print_plan(r["plan"], r["speed"]);
+  if (r.contains("compare_runtimes")) print_compare(r["compare_runtimes"]);
   if (r.contains("suggested_gpu")) {
     const json& s = r["suggested_gpu"];
     std::cout << "\nSuggested hardware:\n";
@@ -185,7 +225,15 @@ int main(int argc, char** argv) {
     const std::string sub = argv[1];
     if (sub == "cost" || sub == "route" || sub == "monitor") return run_cost_command(argc, argv);
   }
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--safetensors") return run_safetensors_command(argc, argv);
+  }
   json req = json::object();
+  int first = 1;
+  if (argc > 1 && (std::string(argv[1]) == "fit" || std::string(argv[1]) == "reasoning")) {
+    req["solve"] = argv[1];
+    first = 2;
+  }
   bool as_json = false;
   std::string list;
   for (int i = 1; i < argc; ++i) {
@@ -197,7 +245,7 @@ int main(int argc, char** argv) {
     (void)flag;
     return true;
   };
-  for (int i = 1; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     const std::string arg = argv[i];
     std::string v;
     auto need = [&](const char* field) -> int {
@@ -205,7 +253,7 @@ int main(int argc, char** argv) {
       return 0;
     };
     if (arg == "--json") continue;
-    if (arg == "--help" || arg == "-h") { std::cout << kUsage; return 0; }
+    if (arg == "--help" || arg == "-h") { std::cout << kUsage << kSolveUsage; return 0; }
     if (arg == "--list-models" || arg == "--list-quants" || arg == "--list-runtimes") { list = arg.substr(7); continue; }
     if (arg == "--list-gpus") { list = "devices"; continue; }
     if (arg == "--catalog-json") { list = "catalog"; continue; }
@@ -256,6 +304,9 @@ int main(int argc, char** argv) {
     else if (arg == "--cpu-moe-layers") { if ((rc = need("cpu_moe_layers"))) return rc; req["cpu_moe_layers"] = v; }
     else if (arg == "--ram-gb") { if ((rc = need("ram_gb"))) return rc; req["ram_gb"] = v; }
     else if (arg == "--host") { if ((rc = need("host"))) return rc; req["host"] = v; }
+    else if (arg == "--host-sockets") { if ((rc = need("host_sockets"))) return rc; req["host_sockets"] = v; }
+    else if (arg == "--compare-runtimes") { req["compare_runtimes"] = true; }
+    else if (arg == "--speed-fit") { std::cout << vramcalc::to_json(vramcalc::speed_model()).dump(2) << "\n"; return 0; }
     else if (arg == "--custom-gpu") {
       if ((rc = need("custom_gpu"))) return rc;
       const size_t colon = v.find(':');
@@ -266,6 +317,7 @@ int main(int argc, char** argv) {
       if (i + 1 < argc && argv[i + 1][0] != '-') req["suggest_gpu"] = std::string(argv[++i]);
       else req["suggest_gpu"] = true;
     }
+    else if (const int solved = parse_solve_flag(i, argc, argv, req, as_json)) { if (solved == 2) return 2; }
     else return fail("argument", "unknown argument \"" + arg + "\" (see --help)", as_json);
   }
 
@@ -274,10 +326,32 @@ int main(int argc, char** argv) {
     if (list == "catalog") { std::cout << c.dump() << "\n"; return 0; }
     const json& items = c[list];
     if (as_json) { std::cout << items.dump(2) << "\n"; return 0; }
-    for (const json& it : items) {
+    if (list == "models") std::printf("DeepSeek-R1 family:\n");
+    // Devices: grouped as the page's picker groups them (class, then family), in catalogue order.
+    std::vector<const json*> order;
+    for (const json& it : items) order.push_back(&it);
+    if (list == "devices") {
+      const std::vector<std::string> classes = {"consumer", "laptop", "workstation", "datacenter", "apple", "unified", "cpu"};
+      auto rank = [&](const json* j) {
+        const auto at = std::find(classes.begin(), classes.end(), (*j)["class"].get<std::string>());
+        return at - classes.begin();
+      };
+      std::stable_sort(order.begin(), order.end(), [&](const json* x, const json* y) { return rank(x) < rank(y); });
+    }
+    std::string group;
+    bool first = true;
+    for (const json* p : order) {
+      const json& it = *p;
+      if (list == "devices" && it.value("family", "") != group) {
+        group = it.value("family", "");
+        std::printf("%s-- %s\n", first ? "" : "\n", group.c_str());
+        first = false;
+      }
       if (list == "models") {
         std::printf("%-32s %-34s %s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
-                    it["family"] == "full" ? "671B MoE (full R1)" : ("dense, " + it["params_official"].get<std::string>()).c_str());
+                    it["family"] == "full" ? "671B MoE (full R1)"
+                    : it["family"] == "v3" ? "671B MoE (V3, R1's architecture)"
+                                           : ("dense, " + it["params_official"].get<std::string>()).c_str());
       } else if (list == "devices") {
         const std::string mem = it["memory_bytes"].is_null() ? std::string("system RAM")
                                                              : std::to_string(int(it["memory_gb"].get<double>())) + " GB";
@@ -290,13 +364,26 @@ int main(int argc, char** argv) {
         std::printf("%-18s %s\n", it["id"].get<std::string>().c_str(), it["describes"].get<std::string>().c_str());
       }
     }
+    if (list == "models") {
+      std::printf("\nOther open models:\n");
+      // The parsed catalogue is kept in a local: a range over a temporary's member would read
+      // freed memory.
+      const json other = json::parse(vramcalc::other_models_json_text());
+      for (const json& it : other["models"]) {
+        std::printf("%-32s %-34s %s%s\n", it["id"].get<std::string>().c_str(), it["name"].get<std::string>().c_str(),
+                    it["moe"].get<bool>() ? "MoE, " : "dense, ", it["params_official"].get<std::string>().c_str());
+      }
+    }
     return 0;
   }
-  if (!req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
+  if (req.value("solve", "") != "fit" && !req.contains("model") && !req.contains("config_text") && !req.contains("gguf")) {
     return fail("model", "give --model ID, --config FILE or --gguf FILE (see --help)", as_json);
   }
   // The same text the WebAssembly module returns; parsed only for the readable table.
-  const std::string text = vramcalc::estimate_json(req.dump());
+  const bool solver = vramcalc::wants_solver(req);
+  // Arguments and files can hold any bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
+  const std::string request_text = req.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string text = solver ? vramcalc::solve_json(request_text) : vramcalc::estimate_json(request_text);
   const json result = json::parse(text);
   if (result.contains("error")) {
     const json& e = result["error"];
@@ -309,6 +396,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (as_json) std::cout << text << "\n";
-  else print_table(result);
+  else if (solver && solve_prints_alone(req)) print_solve(req, result);
+  else {
+    print_table(result);
+    if (solver) print_solve(req, result);
+  }
   return 0;
 }

@@ -4,12 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog_other.hpp"
 #include "errors.hpp"
 #include "fields.hpp"
 #include "hardware.hpp"
+#include "input.hpp"
 #include "json_writer.hpp"
 #include "mix.hpp"
+#include "compare.hpp"
+#include "labels.hpp"
+#include "text.hpp"
 #include "planner.hpp"
+#include "request_fields.hpp"
 
 namespace vramcalc {
 
@@ -17,67 +23,45 @@ using nlohmann::json;
 
 namespace {
 
+// Far above any count the calculator accepts (each field has its own limit after this), low
+// enough that no arithmetic on it overflows.
+constexpr uint64_t kMaxRequestCount = 1'000'000'000'000'000ull;
+
+}  // namespace
+
+// The field readers of request_fields.hpp.
 uint64_t read_count(const json& req, const char* field, uint64_t fallback) {
   auto it = req.find(field);
   if (it == req.end() || it->is_null()) return fallback;
-  const json& v = *it;
-  const std::string f = field;
-  if (v.is_number_unsigned()) return v.get<uint64_t>();
-  if (v.is_number_integer()) {
-    if (v.get<int64_t>() >= 0) return static_cast<uint64_t>(v.get<int64_t>());
-    throw InputError("invalid_" + f, f, f + " must be a positive whole number (got " + v.dump() + ")");
-  }
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
-    if (!std::isfinite(d) || d < 0 || d != std::floor(d)) {
-      throw InputError("invalid_" + f, f, f + " must be a positive whole number (got " + v.dump() + ")");
-    }
-    if (d > 1e15) throw InputError("invalid_" + f, f, f + " is far too large (got " + v.dump() + ")");
-    return static_cast<uint64_t>(d);
-  }
-  if (v.is_string()) return count_from_text(f, v.get<std::string>());  // numbers typed in a form or a URL
-  throw InputError("invalid_" + f, f, f + " must be a number (got " + v.dump() + ")");
+  return read_whole_number(*it, field, kMaxRequestCount);
 }
 
 std::string read_text(const json& req, const char* field, const std::string& fallback) {
   auto it = req.find(field);
   if (it == req.end() || it->is_null()) return fallback;
-  if (!it->is_string()) throw InputError(std::string("invalid_") + field, field, std::string(field) + " must be a string");
+  if (!it->is_string()) {
+    throw InputError(std::string("invalid_") + field, field, field_label(field) + " must be text (got " + describe_input(*it) + ")");
+  }
   return it->get<std::string>();
 }
 
 // A positive real number (GB, GB/s), as a JSON number or the text of one.
 double read_positive(const json& v, const std::string& f) {
-  double d = 0;
-  if (v.is_number()) {
-    d = v.get<double>();
-  } else if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    size_t used = 0;
-    try {
-      d = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (s.empty() || used != s.size()) throw InputError("invalid_" + f, f, f + " must be a positive number (got \"" + s + "\")");
-  } else {
-    throw InputError("invalid_" + f, f, f + " must be a number (got " + v.dump() + ")");
-  }
-  if (!std::isfinite(d) || d <= 0) throw InputError("invalid_" + f, f, f + " must be more than 0 (got " + v.dump() + ")");
+  const double d = read_real_number(v, f);
+  if (d <= 0) throw InputError("invalid_" + f, f, field_label(f) + " must be more than 0 (got " + describe_input(v) + ")");
   return d;
 }
 
 bool present(const json& req, const char* field) { return req.contains(field) && !req[field].is_null(); }
 
-}  // namespace
 
 std::optional<PlanRequest> plan_request_from_json(const json& req) {
   if (!req.is_object()) return std::nullopt;
   const bool custom = present(req, "custom_gpu");
   if (!present(req, "gpu") && !custom) {
-    for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host"}) {
+    for (const char* f : {"gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes", "host", "host_sockets"}) {
       if (present(req, f)) {
-        throw InputError("missing_gpu", "gpu", std::string(f) + " needs a device: give gpu or custom_gpu");
+        throw InputError("missing_gpu", "gpu", field_label(f) + " needs a device: choose one (gpu) or describe one (custom_gpu)");
       }
     }
     return std::nullopt;
@@ -85,26 +69,33 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
   PlanRequest p;
   if (custom) {
     const json& c = req["custom_gpu"];
-    if (!c.is_object()) throw InputError("invalid_custom_gpu", "custom_gpu", "custom_gpu must be an object {memory_gb, bandwidth_gb_per_s}");
-    if (!present(c, "memory_gb")) throw InputError("invalid_custom_gpu", "custom_gpu.memory_gb", "custom_gpu.memory_gb is required");
-    if (!present(c, "bandwidth_gb_per_s")) {
-      throw InputError("invalid_custom_gpu", "custom_gpu.bandwidth_gb_per_s", "custom_gpu.bandwidth_gb_per_s is required");
+    if (!c.is_object()) {
+      throw InputError("invalid_custom_gpu", "custom_gpu", "Custom GPU must be an object {memory_gb, bandwidth_gb_per_s}");
     }
-    auto num = [&](const char* k) {
-      const json& v = c[k];
-      const std::string f = std::string("custom_gpu.") + k;
-      if (v.is_number()) return v.get<double>();
-      if (v.is_string()) {
-        try {
-          size_t used = 0;
-          const double d = std::stod(v.get<std::string>(), &used);
-          if (used == v.get<std::string>().size()) return d;
-        } catch (const std::exception&) {
-        }
+    // Limits: 100 TB of memory or 100 TB/s is beyond any device (a typo, not hardware); below
+    // 1 GB/s no memory a model runs from is this slow, and speeds would print as 0.0 tokens/s.
+    struct Limit { const char* key; double min; double max; bool required; };
+    const Limit limits[] = {{"memory_gb", 0, 100000, true}, {"bandwidth_gb_per_s", 1, 100000, true}, {"fp16_tflops", 0, 1e6, false}};
+    double value[3] = {0, 0, 0};
+    for (size_t i = 0; i < 3; ++i) {
+      const std::string f = std::string("custom_gpu.") + limits[i].key;
+      if (!present(c, limits[i].key)) {
+        if (limits[i].required) throw InputError("invalid_custom_gpu", f, field_label(f) + " is required for a custom GPU");
+        continue;
       }
-      throw InputError("invalid_custom_gpu", f, f + " must be a number (got " + v.dump() + ")");
-    };
-    p.custom = custom_device(num("memory_gb"), num("bandwidth_gb_per_s"), present(c, "fp16_tflops") ? num("fp16_tflops") : 0.0);
+      const json& v = c[limits[i].key];
+      value[i] = read_real_number(v, f);
+      if (value[i] <= 0) throw InputError("invalid_custom_gpu", f, field_label(f) + " must be more than 0 (got " + describe_input(v) + ")");
+      if (value[i] < limits[i].min) {
+        throw InputError("invalid_custom_gpu", f, field_label(f) + " must be " + at_least(limits[i].min) +
+                                                      ": slower than any memory a model runs from (got " + describe_input(v) + ")");
+      }
+      if (value[i] > limits[i].max) {
+        throw InputError("invalid_custom_gpu", f, field_label(f) + " is beyond any device: " + at_most(limits[i].max) +
+                                                      " (got " + describe_input(v) + ")");
+      }
+    }
+    p.custom = custom_device(value[0], value[1], value[2]);
   } else {
     p.gpu = read_text(req, "gpu", "");
   }
@@ -124,7 +115,7 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
     if (offload == "none") p.offload = Offload::none;
     else if (offload == "layers") p.offload = Offload::layers;
     else if (offload == "experts") p.offload = Offload::experts;
-    else throw InputError("invalid_offload", "offload", "offload must be none, layers or experts (got " + offload.dump() + ")");
+    else throw InputError("invalid_offload", "offload", "offload must be none, layers or experts (got " + describe_input(offload) + ")");
   }
   for (const json* src : {opts, &req}) {
     if (present(*src, "gpu_layers") && !p.gpu_layers) p.gpu_layers = read_count(*src, "gpu_layers", 0);
@@ -136,10 +127,11 @@ std::optional<PlanRequest> plan_request_from_json(const json& req) {
   } else if (present(req, "ram_gb")) {
     // RAM is sold in GiB-sized "GB" (a 64 GB kit holds 64 x 2^30 bytes).
     const double gb = read_positive(req["ram_gb"], "ram_gb");
-    if (gb > 1e6) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb is far too large (got " + req["ram_gb"].dump() + ")");
+    if (gb > 1e6) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb is far too large: " + at_most(1e6) + " (got " + describe_input(req["ram_gb"]) + ")");
     p.ram_bytes = uint64_t(std::llround(gb * double(1ull << 30)));
   }
   p.host = read_text(req, "host", "");
+  p.host_sockets = read_count(req, "host_sockets", 1);
   return p;
 }
 
@@ -150,7 +142,8 @@ GgufFileWeights gguf_weights_from_json(const json& g) {
   }
   auto count = [&](const json& o, const char* f) -> uint64_t {
     auto it = o.find(f);
-    if (it == o.end() || !it->is_number_unsigned()) {
+    // A non-negative integer, however the JSON was built (a parser stores it unsigned).
+    if (it == o.end() || !it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
       throw InputError("invalid_gguf", std::string("gguf.") + f, std::string("gguf.") + f + " must be a whole number of bytes or values");
     }
     return it->get<uint64_t>();
@@ -185,14 +178,18 @@ GgufFileWeights gguf_weights_from_json(const json& g) {
 }
 
 json error_json(const std::string& code, const std::string& field, const std::string& message) {
-  return {{"error", {{"code", code}, {"field", field}, {"message", message}}}};
+  return json::parse(error_json_text(code, field, labelled_message(field, message)));
 }
 
 EstimateRequest request_from_json(const json& req) {
   if (!req.is_object()) throw InputError("invalid_request", "request", "the request must be a JSON object");
   EstimateRequest r;
   if (req.contains("gguf") && !req["gguf"].is_null()) {
-    r.gguf_file = gguf_weights_from_json(req["gguf"]);
+    try {
+      r.gguf_file = gguf_weights_from_json(req["gguf"]);
+    } catch (const json::exception&) {
+      throw InputError("invalid_gguf", "gguf", "gguf must be the summary of a GGUF header as the GGUF reader writes it");
+    }
     r.custom = arch_from_hf_config(req["gguf"].at("config"));
     r.custom->name = r.gguf_file->name.empty() ? "GGUF file" : r.gguf_file->name;
   } else if (req.contains("config_text") && !req["config_text"].is_null()) {
@@ -206,6 +203,11 @@ EstimateRequest request_from_json(const json& req) {
   const bool quantized_checkpoint = r.custom && !r.gguf_file && !r.custom->checkpoint.method.empty();
   r.quant = read_text(req, "quant", quantized_checkpoint ? std::string("checkpoint") : r.quant);
   r.context = read_count(req, "context", r.context);
+  // The range the page and the CLI state; the estimate itself works down to one token.
+  if (present(req, "context") && r.context < kMinContext) {
+    throw InputError("invalid_context", "context", "context must be " + at_least(kMinContext) + (kMinContext == 1 ? " token (got " : " tokens (got ") +
+                                                       describe_input(req["context"]) + ")");
+  }
   r.sequences = read_count(req, "sequences", r.sequences);
   r.kv_type = read_text(req, "kv_type", "");
   r.runtime = read_text(req, "runtime", r.runtime);
@@ -217,14 +219,14 @@ EstimateRequest request_from_json(const json& req) {
     const json& im = req["imatrix"];
     if (im.is_boolean()) r.imatrix = im.get<bool>();
     else if (im == "on" || im == "off") r.imatrix = im == "on";
-    else throw InputError("invalid_imatrix", "imatrix", "imatrix must be on or off");
+    else throw InputError("invalid_imatrix", "imatrix", "imatrix must be on or off (got " + describe_input(im) + ")");
   }
   if (req.contains("flash_attn") && !req["flash_attn"].is_null()) {
     const json& fa = req["flash_attn"];
     if (fa.is_boolean()) r.flash_attn = fa.get<bool>();
     else if (fa == "on") r.flash_attn = true;
     else if (fa == "off") r.flash_attn = false;
-    else if (fa != "auto") throw InputError("invalid_flash_attn", "flash_attn", "flash_attn must be on, off or auto");
+    else if (fa != "auto") throw InputError("invalid_flash_attn", "flash_attn", "flash_attn must be on, off or auto (got " + describe_input(fa) + ")");
   }
   return r;
 }
@@ -237,11 +239,17 @@ namespace {
 // from one writer, so both modules and the CLI print the same text.
 template <bool kWithHardware>
 std::string estimate_value_text(const json& request) {
-  try {
+  return answer_or_error([&]() -> std::string {
     EstimateRequest r = request_from_json(request);
+    if constexpr (kWithHardware) {
+      // The other models' catalogue (data/models_other.json) comes with this module only.
+      if (!r.custom && !catalog().find_model(r.model)) {
+        if (const OtherModel* o = find_other_model(r.model)) r.custom = o->arch;
+      }
+    }
     if constexpr (!kWithHardware) {
       for (const char* f : {"mix", "gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",
-                            "host", "suggest_gpu"}) {
+                            "host", "host_sockets", "suggest_gpu", "compare_runtimes"}) {
         if (present(request, f)) {
           throw InputError("needs_planner", f, std::string(f) + (f[0] == 'm' ? " (a custom mix) needs the extras module, which this module leaves out"
                                                                            : " needs the hardware planner, which this module leaves out"));
@@ -259,6 +267,12 @@ std::string estimate_value_text(const json& request) {
         extra["plan"] = to_json(p);
         extra["speed"] = to_json(p.speed);
       }
+      if (present(request, "compare_runtimes")) {
+        if (!request["compare_runtimes"].is_boolean()) {
+          throw InputError("invalid_compare_runtimes", "compare_runtimes", "compare_runtimes must be true or false");
+        }
+        if (request["compare_runtimes"].get<bool>()) extra["compare_runtimes"] = compare_runtimes(r, pr);
+      }
       if (present(request, "suggest_gpu")) {
         const json& sg = request["suggest_gpu"];
         if (sg.is_string()) {
@@ -272,27 +286,26 @@ std::string estimate_value_text(const json& request) {
       // Append the planner's objects to the estimate object.
       for (const auto& [k, v] : extra.items()) {
         text.pop_back();
-        text += ",\"" + k + "\":" + v.dump() + "}";
+        text += ",\"" + k + "\":" + v.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
       }
       return text;
     }
-  } catch (const InputError& e) {
-    return error_json(e.code(), e.field(), e.what()).dump();
-  } catch (const std::exception& e) {
-    return error_json("internal", "", std::string("internal error: ") + e.what()).dump();
-  }
+  });
 }
 
 template <bool kWithHardware>
 std::string estimate_text(const std::string& request_text) {
-  const json req = json::parse(request_text, nullptr, false);
-  if (req.is_discarded()) return error_json("invalid_request", "request", "the request is not valid JSON").dump();
-  return estimate_value_text<kWithHardware>(req);
+  return answer_or_error([&] {
+    const json req = json::parse(request_text, nullptr, false);
+    if (req.is_discarded()) return error_json_text("invalid_request", "request", "the request is not valid JSON");
+    return estimate_value_text<kWithHardware>(req);
+  });
 }
 
 }  // namespace
 
 json estimate_json_value(const json& request) { return json::parse(estimate_value_text<true>(request)); }
+
 std::string estimate_json(const std::string& request_text) { return estimate_text<true>(request_text); }
 std::string estimate_json_without_hardware(const std::string& request_text) { return estimate_text<false>(request_text); }
 
@@ -336,7 +349,7 @@ std::string catalog_json_text(bool with_devices) {
   if (with_devices) {
     w.key("devices").begin_array();
     for (const Device& g : hardware().devices) {
-      w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class);
+      w.begin_object().field("id", g.id).field("name", g.name).field("vendor", g.vendor).field("class", g.device_class).field("family", g.family);
       if (g.is_cpu()) {
         w.key("memory_gb").null().key("memory_bytes").null().key("usable_bytes").null();
       } else {
@@ -352,7 +365,8 @@ std::string catalog_json_text(bool with_devices) {
   const EstimateRequest d;
   w.key("defaults").begin_object().field("model", d.model).field("quant", d.quant).field("context", d.context);
   w.field("sequences", d.sequences).field("runtime", d.runtime).end_object();
-  w.key("limits").begin_object().field("context_max", kMaxContext).field("sequences_max", kMaxSequences).end_object();
+  w.key("limits").begin_object().field("context_min", kMinContext).field("context_max", kMaxContext);
+  w.field("sequences_max", kMaxSequences).end_object();
   w.end_object();
   return w.take();
 }

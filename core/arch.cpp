@@ -9,6 +9,7 @@
 #include "checkpoint_quant.hpp"
 #include "config_read.hpp"
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -79,8 +80,8 @@ ModelArch arch_from_hf_config(const json& cfg) {
                        "config.json: \"architectures\" (or \"model_type\") is required to know the model's layout");
     }
     throw InputError("unsupported_architecture", "architectures",
-                     "config.json: architecture \"" + (a.hf_architecture.empty() ? model_type : a.hf_architecture) +
-                         "\" is not supported yet (supported: " + supported_architectures() +
+                     "config.json: architecture " + quote_input(a.hf_architecture.empty() ? model_type : a.hf_architecture) +
+                         " is not supported yet (supported: " + supported_architectures() +
                          "). Drop the model's GGUF file or its safetensors headers instead: their tensor lists give "
                          "the exact weights whatever the architecture");
   }
@@ -140,9 +141,12 @@ ModelArch arch_from_hf_config_text(const std::string& text) {
       (void)ignored;
     } catch (const json::parse_error& e) {
       where = " (byte " + std::to_string(e.byte) + ")";
+    } catch (const json::exception&) {
+      // A number past a double's range ("1e309") is an out_of_range error without a position.
+      where = " (a number is out of range)";
     }
     throw InputError("malformed_config", "config",
-                     "config.json is not valid JSON" + where + ": is the file truncated or missing a brace?");
+                     "config.json is not valid JSON" + where + ": the file may be truncated or missing a brace");
   }
   return arch_from_hf_config(cfg);
 }

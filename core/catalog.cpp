@@ -112,6 +112,11 @@ RuntimeProfile parse_runtime(const json& r) {
   p.name = r.at("name").get<std::string>();
   p.engine = r.at("engine").get<std::string>();
   p.describes = r.at("describes").get<std::string>();
+  p.family = r.value("family", p.engine);
+  p.version = r.value("version", "");
+  p.attn_max_batch_bytes = r.value("attn_max_batch_mib", uint64_t{0}) << 20;
+  p.experts_in_ram = r.value("experts_in_ram", false);
+  p.numa_copy_per_socket = r.value("numa_copy_per_socket", false);
   const std::string mla = r.at("mla_cache").get<std::string>();
   p.mla_cache = mla == "latent_k" ? MlaCache::latent_k : mla == "latent_kv" ? MlaCache::latent_kv : MlaCache::expanded;
   p.gguf_split_kv_b = !r.at("gguf_layout").is_string() || r.at("gguf_layout") == "split_kv_b";

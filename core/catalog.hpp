@@ -37,6 +37,11 @@ struct RuntimeProfile {
   std::string id;
   std::string name;
   std::string engine;  // llama.cpp | vllm
+  std::string family;  // llama.cpp | ik_llama.cpp | ktransformers | vllm: which speed efficiencies apply
+  std::string version; // the versions this profile describes
+  uint64_t attn_max_batch_bytes = 0;  // ik_llama.cpp -amb: cap on the attention scratch (0: none)
+  bool experts_in_ram = false;        // KTransformers: routed experts always in RAM, run on the CPU
+  bool numa_copy_per_socket = false;  // KTransformers USE_NUMA: the experts copied to each socket's memory
   std::string describes;
   MlaCache mla_cache = MlaCache::latent_k;
   bool gguf_split_kv_b = true;

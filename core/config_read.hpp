@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "input.hpp"
 
 namespace vramcalc::config {
 
@@ -21,11 +22,8 @@ inline constexpr uint64_t kMaxVocab = 10'000'000;
 inline constexpr uint64_t kMaxExperts = 100'000;
 inline constexpr uint64_t kMaxContext = 100'000'000;
 
-inline std::string describe(const json& v) {
-  std::string s = v.dump();
-  if (s.size() > 40) s = s.substr(0, 37) + "...";
-  return s;
-}
+// A value quoted by its first characters, numbers as people write them (input.hpp).
+inline std::string describe(const json& v) { return describe_input(v); }
 
 [[noreturn]] inline void bad_field(const std::string& field, const std::string& what, const json* got) {
   std::string msg = "config.json: \"" + field + "\" " + what;
@@ -53,7 +51,7 @@ inline uint64_t read_uint(const json& cfg, const char* field, uint64_t min_value
     double d = v.get<double>();
     if (!std::isfinite(d) || d != std::floor(d)) bad_field(field, "must be a whole number", &v);
     if (d < 0) bad_field(field, "must not be negative", &v);
-    if (d > static_cast<double>(max_value)) bad_field(field, "is too large (at most " + std::to_string(max_value) + ")", &v);
+    if (d > static_cast<double>(max_value)) bad_field(field, "is too large: " + at_most(double(max_value)), &v);
     out = static_cast<uint64_t>(d);
   } else {
     bad_field(field, "must be a number", &v);
@@ -61,7 +59,7 @@ inline uint64_t read_uint(const json& cfg, const char* field, uint64_t min_value
   if (out < min_value) {
     bad_field(field, min_value == 1 ? "must be at least 1" : "must be at least " + std::to_string(min_value), &v);
   }
-  if (out > max_value) bad_field(field, "is too large (at most " + std::to_string(max_value) + ")", &v);
+  if (out > max_value) bad_field(field, "is too large: " + at_most(double(max_value)), &v);
   return out;
 }
 

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "input.hpp"
+#include "labels.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -19,6 +22,25 @@ namespace {
 
 constexpr double kMaxMoney = 1e9;   // dollars per million tokens or per hour: anything above is a typo
 constexpr double kMaxCount = 1e12;  // calls or tokens
+
+// A figure the user gave or the calculator derived, as JSON: whole numbers as integers (1000,
+// not 1000.0), others as they are.
+json number(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9.2e18) return v < 0 ? json(int64_t(v)) : json(uint64_t(v));
+  return json(v);
+}
+
+// A count (calls, tokens): averages such as 30,416.67 calls a month are printed whole, so floating
+// rounding never shows as 1000000.0000000001.
+json whole_count(double v) { return number(std::round(v)); }
+
+// "730 hours (30.42 days)": days to two decimals, hours whole where they are.
+std::string month_text(double days) {
+  const double hours = days * 24.0;
+  const double hundredths = std::round(days * 100.0);
+  std::string d = plain_number(hundredths / 100.0);
+  return plain_number(std::round(hours * 100.0) / 100.0) + " hours (" + d + " days)";
+}
 
 PriceCatalog parse_prices(const std::string& text) {
   const json j = json::parse(text);
@@ -37,7 +59,7 @@ PriceCatalog parse_prices(const std::string& text) {
     c.gpu_hourly.push_back({g.at("gpu").get<std::string>(), g.at("usd_per_hour").get<double>(), g.at("date").get<std::string>()});
   }
   c.hours_per_month = j.at("hours_per_month").at("value").get<double>();
-  c.days_per_month = j.at("days_per_month").at("value").get<double>();
+  c.days_per_month = c.hours_per_month / 24.0;
   for (const json& t : j.at("monitoring_thresholds")) {
     c.thresholds.push_back({t.at("metric").get<std::string>(), t.at("label").get<std::string>(),
                             t.at("threshold").get<double>(), t.at("compare") == "at_least", t.at("why").get<std::string>()});
@@ -45,41 +67,27 @@ PriceCatalog parse_prices(const std::string& text) {
   return c;
 }
 
-// A number from a request: JSON number or the text of a form field. Names the field on error.
+// A number from a request: JSON number or the text of a form field. Names the field by its label.
 std::optional<double> read_number(const json& req, const char* field, double min, double max, bool min_exclusive = false) {
   auto it = req.find(field);
   if (it == req.end() || it->is_null()) return std::nullopt;
   const std::string f = field;
-  double v = 0;
-  if (it->is_number()) {
-    v = it->get<double>();
-  } else if (it->is_string()) {
-    const std::string s = it->get<std::string>();
-    if (s.empty()) throw InputError("invalid_" + f, f, f + " is empty: enter a number");
-    size_t used = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size()) throw InputError("invalid_" + f, f, f + " must be a number (got \"" + s + "\")");
-  } else {
-    throw InputError("invalid_" + f, f, f + " must be a number (got " + it->dump() + ")");
-  }
-  if (!std::isfinite(v)) throw InputError("invalid_" + f, f, f + " must be a finite number");
-  if (v < 0 && min >= 0) throw InputError("invalid_" + f, f, f + " must not be negative (got " + it->dump() + ")");
+  const double v = read_real_number(*it, f);
+  const std::string got = " (got " + describe_input(*it) + ")";
+  if (v < 0 && min >= 0) throw InputError("invalid_" + f, f, field_label(f) + " cannot be negative" + got);
   if (v < min || (min_exclusive && v <= min)) {
-    throw InputError("invalid_" + f, f, f + (min_exclusive ? " must be more than " : " must be at least ") + json(min).dump() +
-                                            " (got " + it->dump() + ")");
+    throw InputError("invalid_" + f, f, field_label(f) + (min_exclusive ? " must be more than " + plain_number(min) : " must be " + at_least(min)) + got);
   }
-  if (v > max) throw InputError("invalid_" + f, f, f + " is too large (at most " + json(max).dump() + ")");
+  if (v > max) throw InputError("invalid_" + f, f, field_label(f) + " is too large: " + at_most(max) + got);
   return v;
 }
 
 std::string read_string(const json& req, const char* field, const std::string& fallback) {
   auto it = req.find(field);
   if (it == req.end() || it->is_null()) return fallback;
-  if (!it->is_string()) throw InputError(std::string("invalid_") + field, field, std::string(field) + " must be text");
+  if (!it->is_string()) {
+    throw InputError(std::string("invalid_") + field, field, field_label(field) + " must be text (got " + describe_input(*it) + ")");
+  }
   return it->get<std::string>();
 }
 
@@ -89,7 +97,7 @@ bool read_bool(const json& req, const char* field, bool fallback) {
   if (it->is_boolean()) return it->get<bool>();
   if (*it == "yes" || *it == "true" || *it == "on") return true;
   if (*it == "no" || *it == "false" || *it == "off") return false;
-  throw InputError(std::string("invalid_") + field, field, std::string(field) + " must be yes or no");
+  throw InputError(std::string("invalid_") + field, field, field_label(field) + " must be yes or no (got " + describe_input(*it) + ")");
 }
 
 ApiWorkload workload_from_json(const json& req) {
@@ -101,7 +109,7 @@ ApiWorkload workload_from_json(const json& req) {
   if (!preset) {
     std::string ids;
     for (const auto& p : pc.presets) ids += (ids.empty() ? "" : ", ") + p.id;
-    throw InputError("unknown_preset", "preset", "unknown price preset \"" + preset_id + "\" (one of: " + ids + ")");
+    throw InputError("unknown_preset", "preset", "unknown price preset " + quote_input(preset_id) + " (one of: " + ids + ")");
   }
   w.input_per_mtok = preset->input_per_mtok;
   w.output_per_mtok = preset->output_per_mtok;
@@ -119,15 +127,15 @@ ApiWorkload workload_from_json(const json& req) {
 }
 
 json api_cost_json(const ApiWorkload& w, const ApiCost& c) {
-  return {{"calls_per_day", w.calls_per_day},
-          {"calls_per_month", c.calls_per_month},
-          {"input_tokens", w.input_tokens},
-          {"output_tokens", w.output_tokens},
+  return {{"calls_per_day", number(w.calls_per_day)},
+          {"calls_per_month", whole_count(c.calls_per_month)},
+          {"input_tokens", number(w.input_tokens)},
+          {"output_tokens", number(w.output_tokens)},
           {"input_price", w.input_per_mtok},
           {"output_price", w.output_per_mtok},
           {"cached_input_price", w.cached_input_per_mtok ? json(*w.cached_input_per_mtok) : json(nullptr)},
-          {"cache_hit_percent", w.cache_hit_percent},
-          {"retry_percent", w.retry_percent},
+          {"cache_hit_percent", number(w.cache_hit_percent)},
+          {"retry_percent", number(w.retry_percent)},
           {"retry_multiplier", c.retry_multiplier},
           {"input_cost_per_call", c.input_cost_per_call},
           {"output_cost_per_call", c.output_cost_per_call},
@@ -135,31 +143,31 @@ json api_cost_json(const ApiWorkload& w, const ApiCost& c) {
           {"cost_per_day", c.cost_per_day},
           {"cost_per_month", c.cost_per_month},
           {"retry_cost_per_month", c.retry_cost_per_month},
-          {"input_tokens_per_month", c.input_tokens_per_month},
-          {"output_tokens_per_month", c.output_tokens_per_month}};
+          {"input_tokens_per_month", whole_count(c.input_tokens_per_month)},
+          {"output_tokens_per_month", whole_count(c.output_tokens_per_month)}};
 }
 
 json self_host_json(const SelfHosting& s, const SelfHostCost& h) {
   return {{"devices", s.devices},
           {"usd_per_device_hour", s.usd_per_device_hour},
-          {"hours_per_month", s.hours_per_month},
+          {"hours_per_month", number(s.hours_per_month)},
           {"decode_tokens_per_s", s.decode_tokens_per_s},
           {"prefill_tokens_per_s", s.prefill_tokens_per_s},
           {"replica_cost_per_month", h.replica_cost_per_month},
           {"seconds_per_call", h.seconds_per_call},
-          {"capacity_calls_per_month", h.capacity_calls_per_month},
+          {"capacity_calls_per_month", whole_count(std::floor(h.capacity_calls_per_month))},
           {"replicas_needed", h.replicas_needed},
+          {"replicas_out_of_range", h.replicas_out_of_range},
           {"cost_per_month", h.cost_per_month},
           {"cost_per_call_at_capacity", h.cost_per_call_at_capacity},
           {"utilization", h.utilization},
           {"needed_decode_tokens_per_s", h.needed_decode_tokens_per_s},
           {"never_cheaper", h.never_cheaper},
-          {"break_even_calls_per_day", h.never_cheaper ? json(nullptr) : json(h.break_even_calls_per_day)},
+          {"break_even_calls_per_day", h.never_cheaper ? json(nullptr) : whole_count(std::ceil(h.break_even_calls_per_day))},
           {"verdict", h.verdict}};
 }
 
-std::string group_thousands(uint64_t n) {
-  std::string digits = std::to_string(n);
+std::string group_thousands(const std::string& digits) {
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
@@ -167,6 +175,9 @@ std::string group_thousands(uint64_t n) {
   }
   return out;
 }
+
+// A whole number of any size with thousands separators (no llround: it is undefined past 2^63).
+std::string whole(double n) { return group_thousands(plain_number(std::round(std::max(0.0, n)))); }
 
 std::string money(double usd) {
   // Cents for amounts under a thousand dollars, whole dollars above; below a cent, four
@@ -177,20 +188,16 @@ std::string money(double usd) {
     while (digits.size() < 5) digits.insert(digits.begin(), '0');
     return "$0." + digits;
   }
-  std::string out = "$";
-  if (usd >= 1000) {
-    out += group_thousands(uint64_t(std::llround(usd)));
-    return out;
-  }
-  const uint64_t cents = uint64_t(std::llround(usd * 100));
-  out += group_thousands(cents / 100);
+  if (usd >= 1000) return "$" + whole(usd);
+  const uint64_t cents = uint64_t(std::llround(std::max(0.0, usd) * 100));
+  std::string out = "$" + std::to_string(cents / 100);
   out.push_back('.');
   out.push_back(char('0' + (cents % 100) / 10));
   out.push_back(char('0' + cents % 10));
   return out;
 }
 
-std::string count(double n) { return group_thousands(uint64_t(std::llround(n))); }
+std::string count(double n) { return whole(n); }
 
 }  // namespace
 
@@ -268,10 +275,14 @@ SelfHostCost self_host_cost(const ApiWorkload& w, const ApiCost& api, const Self
   // aggregate decode speed (batching shares the replica among calls). Retries re-run calls.
   h.seconds_per_call = (w.input_tokens / s.prefill_tokens_per_s + w.output_tokens / s.decode_tokens_per_s) * api.retry_multiplier;
   h.capacity_calls_per_month = s.hours_per_month * 3600.0 / h.seconds_per_call;
-  h.replicas_needed = uint32_t(std::max(1.0, std::ceil(api.calls_per_month / h.capacity_calls_per_month)));
-  h.cost_per_month = h.replicas_needed * h.replica_cost_per_month;
+  // Replicas in a double (a calls-per-day of 10^12 needs billions: a 32-bit count wraps), then
+  // reported as a whole number up to kMaxReplicas and flagged beyond it.
+  const double replicas = std::max(1.0, std::ceil(api.calls_per_month / h.capacity_calls_per_month));
+  h.replicas_out_of_range = !(replicas <= double(kMaxReplicas));
+  h.replicas_needed = h.replicas_out_of_range ? kMaxReplicas : uint64_t(replicas);
+  h.cost_per_month = replicas * h.replica_cost_per_month;
   h.cost_per_call_at_capacity = h.replica_cost_per_month / h.capacity_calls_per_month;
-  h.utilization = api.calls_per_month / (h.replicas_needed * h.capacity_calls_per_month);
+  h.utilization = std::clamp(api.calls_per_month / (replicas * h.capacity_calls_per_month), 0.0, 1.0);
   // Output tokens per second the workload needs on average (retries included), to set beside
   // the planner's decode speed.
   h.needed_decode_tokens_per_s = api.output_tokens_per_month / (w.days_per_month * 86400.0);
@@ -282,10 +293,14 @@ SelfHostCost self_host_cost(const ApiWorkload& w, const ApiCost& api, const Self
   } else {
     h.break_even_calls_per_day = h.replica_cost_per_month / api.cost_per_call / w.days_per_month;
     const bool cheaper_now = h.cost_per_month < api.cost_per_month;
-    h.verdict = "Self-hosting breaks even at about " + count(h.break_even_calls_per_day) +
+    h.verdict = "Self-hosting breaks even at about " + count(std::ceil(h.break_even_calls_per_day)) +
                 " calls per day; at " + count(w.calls_per_day) + " it costs " + money(h.cost_per_month) +
                 " a month against " + money(api.cost_per_month) + " through the API (" +
                 (cheaper_now ? "cheaper" : "dearer") + ").";
+  }
+  if (h.replicas_out_of_range) {
+    h.verdict += " The workload needs more than " + count(double(kMaxReplicas)) +
+                 " replicas, beyond what the calculator counts exactly: the replica count shown is a lower bound.";
   }
   return h;
 }
@@ -303,10 +318,10 @@ const std::vector<VolumeRow>& volume_rows() {
 
 RouteAdvice pick_route(const std::string& stage, double calls_per_day, const std::string& compliance, bool latency_flexible) {
   if (stage != "prototype" && stage != "production") {
-    throw InputError("invalid_stage", "stage", "stage must be prototype or production (got \"" + stage + "\")");
+    throw InputError("invalid_stage", "stage", "stage must be prototype or production (got " + quote_input(stage) + ")");
   }
   if (compliance != "none" && compliance != "strict") {
-    throw InputError("invalid_compliance", "compliance", "compliance must be none or strict (got \"" + compliance + "\")");
+    throw InputError("invalid_compliance", "compliance", "compliance must be none or strict (got " + quote_input(compliance) + ")");
   }
   if (!(calls_per_day >= 0)) throw InputError("invalid_calls_per_day", "calls_per_day", "calls_per_day must not be negative");
   // The rules in order; the first that applies decides.
@@ -372,7 +387,8 @@ json cost_json_value(const json& req) {
         const json& sj = req["self_host"];
         if (!sj.is_object()) throw InputError("invalid_self_host", "self_host", "self_host must be an object");
         SelfHosting s;
-        s.hours_per_month = pc.hours_per_month;
+        // The same month as the calls': a user's days per month sets the devices' hours too.
+        s.hours_per_month = w.days_per_month * 24.0;
         const std::string gpu = read_string(sj, "gpu", "");
         bool priced = false;
         if (const GpuHourlyPrice* gp = pc.find_gpu_price(gpu)) {
@@ -388,15 +404,17 @@ json cost_json_value(const json& req) {
         if (!priced) {
           throw InputError("missing_usd_per_device_hour", "usd_per_device_hour",
                            "usd_per_device_hour is required: the data has no hourly price for " +
-                               (gpu.empty() ? std::string("this device") : "\"" + gpu + "\""));
+                               (gpu.empty() ? std::string("this device") : quote_input(gpu)));
         }
         if (auto v = read_number(sj, "hours_per_month", 0, 744)) s.hours_per_month = *v;
-        if (auto v = read_number(sj, "decode_tokens_per_s", 0, 1e9)) s.decode_tokens_per_s = *v;
-        if (auto v = read_number(sj, "prefill_tokens_per_s", 0, 1e12)) s.prefill_tokens_per_s = *v;
+        // A thousandth of a token a second (one token in 17 minutes) is slower than any device a
+        // model runs on; below it the call times overflow.
+        if (auto v = read_number(sj, "decode_tokens_per_s", 0.001, 1e9)) s.decode_tokens_per_s = *v;
+        if (auto v = read_number(sj, "prefill_tokens_per_s", 0.001, 1e12)) s.prefill_tokens_per_s = *v;
         out["self_host"] = self_host_json(s, self_host_cost(w, c, s));
       }
       out["assumptions"] = {
-          {"month", json(w.days_per_month).dump() + " days of calls; rented devices run " + json(pc.hours_per_month).dump() + " hours a month"},
+          {"month", "a month is " + month_text(w.days_per_month) + " for the calls and for rented devices alike"},
           {"retries", "each retry is billed in full: the retry rate multiplies the price (10% makes it 1.1x)"},
           {"cache", w.cached_input_per_mtok ? "the cache-hit share of input tokens is billed at the cached price"
                                             : "no cached-input price: all input billed at the input price"},
@@ -419,7 +437,7 @@ json cost_json_value(const json& req) {
         thresholds.push_back({{"metric", t.metric}, {"label", t.label}, {"threshold", t.threshold},
                               {"compare", t.inclusive ? "at_least" : "above"}, {"why", t.why}});
       }
-      return {{"kind", "prices"}, {"presets", presets}, {"gpu_hourly", hourly}, {"hours_per_month", pc.hours_per_month},
+      return {{"kind", "prices"}, {"presets", presets}, {"gpu_hourly", hourly}, {"hours_per_month", number(pc.hours_per_month)},
               {"days_per_month", pc.days_per_month}, {"thresholds", thresholds}};
     }
     if (kind == "volumes") {
@@ -431,12 +449,14 @@ json cost_json_value(const json& req) {
         w.input_tokens = r.input_tokens;
         w.output_tokens = r.output_tokens;
         const ApiCost c = api_cost(w);
-        rows.push_back({{"calls_per_month", r.calls_per_month}, {"input_tokens", r.input_tokens}, {"output_tokens", r.output_tokens},
-                        {"input_tokens_per_month", c.input_tokens_per_month}, {"output_tokens_per_month", c.output_tokens_per_month},
+        rows.push_back({{"calls_per_month", whole_count(r.calls_per_month)}, {"input_tokens", whole_count(r.input_tokens)},
+                        {"output_tokens", whole_count(r.output_tokens)},
+                        {"input_tokens_per_month", whole_count(c.input_tokens_per_month)},
+                        {"output_tokens_per_month", whole_count(c.output_tokens_per_month)},
                         {"cost_per_month", c.cost_per_month}, {"reading", r.reading}});
       }
       return {{"kind", "volumes"}, {"input_price", base.input_per_mtok}, {"output_price", base.output_per_mtok},
-              {"retry_percent", base.retry_percent}, {"rows", rows}};
+              {"retry_percent", number(base.retry_percent)}, {"rows", rows}};
     }
     if (kind == "route") {
       const double traffic = read_number(req, "calls_per_day", 0, kMaxCount).value_or(0);
@@ -456,20 +476,18 @@ json cost_json_value(const json& req) {
       }
       return {{"kind", "monitor"}, {"flags", flags}, {"alerts", alerts}};
     }
-    throw InputError("invalid_kind", "kind", "kind must be api, prices, volumes, route or monitor (got \"" + kind + "\")");
-  } catch (const InputError& e) {
-    return {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
-  } catch (const std::exception& e) {
-    return {{"error", {{"code", "internal"}, {"field", ""}, {"message", std::string("internal error: ") + e.what()}}}};
+    throw InputError("invalid_kind", "kind", "kind must be api, prices, volumes, route or monitor (got " + quote_input(kind) + ")");
+  } catch (...) {
+    return json::parse(error_text_for_current_exception());
   }
 }
 
 std::string cost_json(const std::string& request_text) {
-  const json req = json::parse(request_text, nullptr, false);
-  if (req.is_discarded()) {
-    return json{{"error", {{"code", "invalid_request"}, {"field", "request"}, {"message", "the request is not valid JSON"}}}}.dump();
-  }
-  return cost_json_value(req).dump();
+  return answer_or_error([&] {
+    const json req = json::parse(request_text, nullptr, false);
+    if (req.is_discarded()) return error_json_text("invalid_request", "request", "the request is not valid JSON");
+    return cost_json_value(req).dump(-1, ' ', false, json::error_handler_t::replace);
+  });
 }
 
 }  // namespace vramcalc

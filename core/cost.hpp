@@ -37,8 +37,10 @@ struct MonitoringThreshold {
 struct PriceCatalog {
   std::vector<ApiPricePreset> presets;
   std::vector<GpuHourlyPrice> gpu_hourly;
+  // One month for calls and for rented devices alike: 8760 hours a year / 12 = 730 hours, so
+  // 730 / 24 = 30.42 days.
   double hours_per_month = 730;
-  double days_per_month = 30;
+  double days_per_month = 730.0 / 24.0;
   std::vector<MonitoringThreshold> thresholds;
   const ApiPricePreset* find_preset(const std::string& id) const;
   const GpuHourlyPrice* find_gpu_price(const std::string& gpu) const;
@@ -55,7 +57,7 @@ struct ApiWorkload {
   std::optional<double> cached_input_per_mtok;
   double cache_hit_percent = 0;  // share of input tokens billed at the cached price
   double retry_percent = 0;      // failed calls re-sent: 10% makes the effective price 1.1x
-  double days_per_month = 30;
+  double days_per_month = 730.0 / 24.0;
 };
 
 struct ApiCost {
@@ -87,15 +89,20 @@ struct SelfHostCost {
   double replica_cost_per_month = 0;
   double seconds_per_call = 0;          // replica time one call occupies
   double capacity_calls_per_month = 0;  // one replica, fully busy
-  uint32_t replicas_needed = 0;         // for the workload
+  uint64_t replicas_needed = 0;         // for the workload, at most kMaxReplicas
+  bool replicas_out_of_range = false;   // more than kMaxReplicas: the count is a lower bound
   double cost_per_month = 0;            // replicas_needed x replica cost
   double cost_per_call_at_capacity = 0;
-  double utilization = 0;               // workload / (replicas x capacity)
+  double utilization = 0;               // workload / (replicas x capacity), within 0-1
   double needed_decode_tokens_per_s = 0;  // average output tokens/s the workload asks for
   bool never_cheaper = false;           // even fully busy, a call costs more than through the API
   double break_even_calls_per_day = 0;  // where one replica costs what the API does (0 if never)
   std::string verdict;
 };
+
+// The largest replica count reported exactly: 2^53, the largest integer a JSON reader or
+// JavaScript holds exactly. Counts are computed in doubles, so nothing wraps in wasm32.
+inline constexpr uint64_t kMaxReplicas = 9'007'199'254'740'992ull;
 
 SelfHostCost self_host_cost(const ApiWorkload& w, const ApiCost& api, const SelfHosting& s);
 

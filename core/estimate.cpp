@@ -7,6 +7,8 @@
 
 #include "checkpoint_quant.hpp"
 #include "errors.hpp"
+#include "input.hpp"
+#include "text.hpp"
 #include "json_writer.hpp"
 #include "text.hpp"
 
@@ -109,7 +111,7 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.catalog_model = cat.find_model(req.model);
     if (!e.catalog_model) {
-      throw InputError("unknown_model", "model", "unknown model \"" + req.model + "\"");
+      throw InputError("unknown_model", "model", "unknown model " + quote_input(req.model));
     }
     e.arch = &e.catalog_model->arch;
   }
@@ -127,7 +129,7 @@ Estimate estimate(const EstimateRequest& req) {
   } else {
     e.quant = cat.find_quant(req.quant);
   }
-  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization \"" + req.quant + "\"");
+  if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization " + quote_input(req.quant));
   if (req.mix_format && !e.gguf_file) {
     e.owned_quant = std::make_shared<const QuantFormat>(*req.mix_format);
     e.quant = e.owned_quant.get();
@@ -136,7 +138,7 @@ Estimate estimate(const EstimateRequest& req) {
   if (!e.runtime) {
     std::vector<std::string> ids;
     for (const auto& r : cat.runtimes) ids.push_back(r.id);
-    throw InputError("unknown_runtime", "runtime", "unknown runtime \"" + req.runtime + "\" (one of: " + join(ids) + ")");
+    throw InputError("unknown_runtime", "runtime", "unknown runtime " + quote_input(req.runtime) + " (one of: " + join(ids) + ")");
   }
   const RuntimeProfile& rt = *e.runtime;
 
@@ -144,19 +146,20 @@ Estimate estimate(const EstimateRequest& req) {
   e.kv_type = cat.find_kv_type(kv_name);
   if (!e.kv_type || std::find(rt.kv_types.begin(), rt.kv_types.end(), e.kv_type->name) == rt.kv_types.end()) {
     throw InputError("unsupported_kv_type", "kv_type",
-                     "KV cache type \"" + kv_name + "\" is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");
+                     "KV cache type " + quote_input(kv_name) + " is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");
   }
   if (req.context < 1) throw InputError("invalid_context", "context", "context must be at least 1 token");
   if (req.context > kMaxContext) {
     throw InputError("invalid_context", "context", "context of " + std::to_string(req.context) +
-                                                       " tokens is beyond any model (at most " + std::to_string(kMaxContext) + ")");
+                                                       " tokens is beyond any model: " + at_most(kMaxContext));
   }
   if (req.sequences < 1 || req.sequences > kMaxSequences) {
     throw InputError("invalid_sequences", "sequences",
                      "sequences must be between 1 and " + std::to_string(kMaxSequences) + " (got " + std::to_string(req.sequences) + ")");
   }
   if (req.ubatch > kMaxUbatch) {
-    throw InputError("invalid_ubatch", "ubatch", "ubatch must be between 1 and " + std::to_string(kMaxUbatch));
+    throw InputError("invalid_ubatch", "ubatch", "ubatch must be between 1 and " + std::to_string(kMaxUbatch) + " (got " +
+                                                   std::to_string(req.ubatch) + ")");
   }
   e.context = req.context;
   e.sequences = req.sequences;
@@ -287,8 +290,12 @@ std::vector<std::string> warnings(const Estimate& e) {
   }
   if (a.family == "distill") {
     // The catalogue's distills are dense models of other families; say so where people confuse them.
-    out.push_back(a.name + " is a dense " + (a.arch == "llama" ? std::string("Llama") : std::string("Qwen2")) +
+    const std::string base = a.arch == "llama" ? "Llama" : a.arch == "qwen3" ? "Qwen3" : "Qwen2";
+    out.push_back(a.name + " is a dense " + base +
                          " model distilled from DeepSeek-R1, not the 671B mixture-of-experts R1");
+  }
+  if (a.family == "v3") {
+    out.push_back(a.name + " has DeepSeek-R1's 671B architecture and the same memory needs, but it is the chat model, not the R1 reasoning model");
   }
   return out;
 }
@@ -370,6 +377,7 @@ std::string to_json_text(const Estimate& e) {
 
   w.key("assumptions").begin_object();
   w.field("runtime", rt.describes);
+  w.field("runtime_version", rt.version);
   w.field("weights", e.gguf_file ? gguf_file_assumption(*e.gguf_file)
                      : e.quant->gguf
                          ? "tensor-by-tensor types of llama-quantize's " + e.quant->name + " preset (" +

@@ -44,6 +44,9 @@ struct EstimateRequest {
   std::optional<QuantFormat> mix_format;     // a custom mix over the quant preset (mix.hpp parses it)
 };
 
+// The smallest context a request may ask for: 1 token, as llama-bench's short runs use (the
+// page's slider starts at 512; the field takes any count up to the model's maximum).
+inline constexpr uint64_t kMinContext = 1;
 inline constexpr uint64_t kMaxContext = 100'000'000;
 inline constexpr uint64_t kMaxSequences = 4096;
 inline constexpr uint64_t kMaxUbatch = 65536;

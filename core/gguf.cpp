@@ -7,6 +7,7 @@
 
 #include "catalog.hpp"
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -80,7 +81,9 @@ class Reader {
     const uint64_t n = get<uint64_t>();
     if (n > (1ull << 30)) invalid("a string of " + std::to_string(n) + " bytes");
     need(n);
-    std::string s(b_.data() + pos_, size_t(n));
+    // Names and values are meant to be UTF-8 (gguf.md) but a file can hold any bytes: repair them
+    // here so every name the summary and the messages echo is valid text.
+    std::string s = valid_utf8(b_.substr(size_t(pos_), size_t(n)));
     pos_ += n;
     return s;
   }
@@ -194,18 +197,18 @@ GgufHeader parse_gguf_header(std::string_view bytes, uint64_t* need_bytes) {
       GgufTensorInfo t;
       t.name = r.str();
       t.n_dims = r.get<uint32_t>();
-      if (t.n_dims == 0 || t.n_dims > 4) invalid("tensor " + t.name + " has " + std::to_string(t.n_dims) + " dimensions");
+      if (t.n_dims == 0 || t.n_dims > 4) invalid("tensor " + quote_input(t.name) + " has " + std::to_string(t.n_dims) + " dimensions");
       uint64_t numel = 1;
       for (uint32_t d = 0; d < t.n_dims; ++d) {
         t.ne[d] = r.get<uint64_t>();
-        if (t.ne[d] == 0 || t.ne[d] > (1ull << 40) || numel > (1ull << 50) / t.ne[d]) invalid("tensor " + t.name + " has an impossible shape");
+        if (t.ne[d] == 0 || t.ne[d] > (1ull << 40) || numel > (1ull << 50) / t.ne[d]) invalid("tensor " + quote_input(t.name) + " has an impossible shape");
         numel *= t.ne[d];
       }
       t.type = r.get<uint32_t>();
       t.offset = r.get<uint64_t>();
       const std::optional<TypeInfo> tr = type_info(t.type);
-      if (!tr) invalid("tensor " + t.name + " has unknown type " + std::to_string(t.type));
-      if (t.ne[0] % tr->block != 0) invalid("tensor " + t.name + " rows are not whole " + tr->name + " blocks");
+      if (!tr) invalid("tensor " + quote_input(t.name) + " has unknown type " + std::to_string(t.type));
+      if (t.ne[0] % tr->block != 0) invalid("tensor " + quote_input(t.name) + " rows are not whole " + tr->name + " blocks");
       t.nbytes = numel / tr->block * tr->size;
       h.tensors.push_back(std::move(t));
     }
@@ -247,11 +250,11 @@ json gguf_to_hf_config(const GgufHeader& h) {
   }
   if (!c.contains("architectures")) {
     throw InputError("unsupported_architecture", "architectures",
-                     "GGUF architecture \"" + a + "\" is not supported yet (supported: llama, qwen2, qwen3, qwen2moe, qwen3moe, deepseek2)");
+                     "GGUF architecture " + quote_input(a) + " is not supported yet (supported: llama, qwen2, qwen3, qwen2moe, qwen3moe, deepseek2)");
   }
   auto require = [&](const char* k) -> uint64_t {
     const uint64_t v = u(k, 0);
-    if (v == 0) throw InputError("missing_field", key(k), "GGUF metadata: \"" + key(k) + "\" is required");
+    if (v == 0) throw InputError("missing_field", key(k), "GGUF metadata: " + quote_input(key(k), 80) + " is required");
     return v;
   };
   c["hidden_size"] = require("embedding_length");
@@ -349,11 +352,13 @@ json gguf_summary_json(std::string_view bytes) {
     json out = {{"error", {{"code", e.code()}, {"field", e.field()}, {"message", e.what()}}}};
     if (need) out["need_bytes"] = need;
     return out;
-  } catch (const std::exception& e) {
-    return {{"error", {{"code", "invalid_gguf"}, {"field", "gguf"}, {"message", std::string("not a readable GGUF file: ") + e.what()}}}};
+  } catch (...) {
+    return json::parse(error_text_for_current_exception());
   }
 }
 
-std::string gguf_summary(const std::string& bytes) { return gguf_summary_json(bytes).dump(); }
+std::string gguf_summary(const std::string& bytes) {
+  return answer_or_error([&] { return gguf_summary_json(bytes).dump(-1, ' ', false, json::error_handler_t::replace); });
+}
 
 }  // namespace vramcalc

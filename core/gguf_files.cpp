@@ -44,7 +44,8 @@ struct SplitName {
 SplitName split_name(const std::string& file) {
   SplitName r;
   const std::string suffix = ".gguf";
-  if (file.size() < 5 + 1 + 5 + 4 + 5 + suffix.size() + 1) return r;
+  // At least one character of stem, then "-00001-of-00003" and the suffix.
+  if (file.size() < 1 + 15 + suffix.size()) return r;
   if (file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0) return r;
   const std::string core = file.substr(0, file.size() - suffix.size());  // ...-00002-of-00004
   const size_t n = core.size();

@@ -39,6 +39,7 @@ HardwareCatalog parse_hardware(const std::string& text) {
     x.vendor = d.value("vendor", "");
     x.device_class = d.at("class").get<std::string>();
     x.interconnect = d.value("interconnect", "");
+    x.family = d.value("family", "");
     x.memory_bytes = bytes_or_zero(d, "memory_bytes");
     x.usable_bytes = bytes_or_zero(d, "usable_bytes");
     x.memory_gb = number_or_zero(d, "memory_gb");

@@ -11,7 +11,8 @@ struct Device {
   std::string id;
   std::string name;
   std::string vendor;
-  std::string device_class;  // consumer | workstation | datacenter | apple | cpu | custom
+  std::string device_class;  // consumer | laptop | workstation | datacenter | apple | unified | cpu | custom
+  std::string family;        // the picker's group within a class ("GeForce RTX 40", "Apple M4", ...)
   std::string interconnect;
   uint64_t memory_bytes = 0;  // 0 for CPU rows: the RAM size is the user's
   uint64_t usable_bytes = 0;  // what the runtime sees as the device's total memory
@@ -21,6 +22,8 @@ struct Device {
   double fp8_tflops = 0;      // dense; 0 where the hardware has no FP8
   bool is_cpu() const { return device_class == "cpu"; }
   bool is_apple() const { return device_class == "apple"; }
+  // CPU and GPU read the same memory (Apple silicon, DGX Spark, Strix Halo).
+  bool is_unified() const { return device_class == "apple" || device_class == "unified"; }
 };
 
 // Fractions of the peak memory bandwidth that streaming reads sustain (data/gpus.json "speed").

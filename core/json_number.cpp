@@ -3,52 +3,53 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 
 namespace vramcalc {
 
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
-  std::string out;
+  char out[40];
+  int o = 0;
   if (std::signbit(v)) {
-    out += '-';
+    out[o++] = '-';
     v = -v;
   }
-  if (v == 0) return out + "0.0";
+  if (v == 0) return std::string(out, size_t(o)) + "0.0";
   // The fewest significant digits that round-trip: "d.ddde[+-]x" from %.*e, parsed back.
   char buf[40];
   for (int prec = 1; prec <= 17; ++prec) {
     std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  std::string digits;
+  char digits[20];
+  int k = 0;
   const char* p = buf;
-  for (; *p && *p != 'e'; ++p) {
-    if (*p != '.') digits += *p;
+  for (; *p != 'e'; ++p) {
+    if (*p != '.') digits[k++] = *p;
   }
-  const int exp10 = std::atoi(p + 1);
-  const int k = int(digits.size());
-  const int n = exp10 + 1;  // where the decimal point goes, counted from the first digit
-  if (k <= n && n <= 15) {
-    out += digits;
-    out.append(size_t(n - k), '0');
-    out += ".0";
-  } else if (0 < n && n <= 15) {
-    out += digits.substr(0, size_t(n)) + "." + digits.substr(size_t(n));
-  } else if (-4 < n && n <= 0) {
-    out += "0.";
-    out.append(size_t(-n), '0');
-    out += digits;
-  } else {
-    out += digits.substr(0, 1);
-    if (k > 1) out += "." + digits.substr(1);
-    const int e = n - 1;
-    out += e < 0 ? "e-" : "e+";
-    const int a = e < 0 ? -e : e;
-    if (a < 10) out += '0';
-    out += std::to_string(a);
+  const int n = std::atoi(p + 1) + 1;  // where the decimal point goes, counted from the first digit
+  auto put = [&](char c) { out[o++] = c; };
+  if (k <= n && n <= 15) {  // 1234000.0
+    for (int i = 0; i < n; ++i) put(i < k ? digits[i] : '0');
+    put('.');
+    put('0');
+  } else if (0 < n && n <= 15) {  // 12.34
+    for (int i = 0; i < k; ++i) {
+      if (i == n) put('.');
+      put(digits[i]);
+    }
+  } else if (-4 < n && n <= 0) {  // 0.001234
+    put('0');
+    put('.');
+    for (int i = 0; i < -n; ++i) put('0');
+    for (int i = 0; i < k; ++i) put(digits[i]);
+  } else {  // 1.234e+20, 1e-05: at least two exponent digits, as printf's %g
+    put(digits[0]);
+    if (k > 1) put('.');
+    for (int i = 1; i < k; ++i) put(digits[i]);
+    o += std::snprintf(out + o, sizeof out - size_t(o), "e%c%02d", n - 1 < 0 ? '-' : '+', std::abs(n - 1));
   }
-  return out;
+  return std::string(out, size_t(o));
 }
 
 }  // namespace vramcalc

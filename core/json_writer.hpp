@@ -7,6 +7,8 @@
 
 #include "json_number.hpp"
 
+#include "text.hpp"
+
 namespace vramcalc {
 
 class JsonWriter {
@@ -83,7 +85,14 @@ class JsonWriter {
     if (!first_ && !out_.empty()) out_.push_back(',');
     first_ = false;
   }
-  void string(std::string_view s) {
+  void string(std::string_view text) {
+    // Names from a user's GGUF file or config can hold any bytes; JSON text must be UTF-8.
+    std::string repaired;
+    std::string_view s = text;
+    if (!is_valid_utf8(text)) {
+      repaired = valid_utf8(text);
+      s = repaired;
+    }
     out_.push_back('"');
     for (const char ch : s) {
       const unsigned char c = static_cast<unsigned char>(ch);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "calibration.hpp"
 #include "kv_cache.hpp"
 #include "text.hpp"
 
@@ -85,6 +86,7 @@ struct Slot : SpeedSlot {
 
 void hold_layers(Slot& s, int64_t il) {
   DevicePart& p = s.part;
+  s.layers += 1;
   if (p.layer_first < 0 || il < p.layer_first) p.layer_first = il;
   if (il > p.layer_last) p.layer_last = il;
   p.layers += 1;
@@ -164,12 +166,14 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
       r.part.weights_bytes += l.routed;
       r.read_routed += double(l.routed);
       r.part.expert_layers += 1;
+      if (&r != &s) r.layers += 1;  // the CPU computes these experts: one more hand-over per layer
     }
     if (&s == &pl.host) host_computes_layers = true;
     if (&r == &pl.host && l.routed) host_computes = true;
   }
   Slot& out = dev[a.n_layer] < 0 ? pl.host : pl.gpus[size_t(dev[a.n_layer])];
   out.part.output_layer = true;
+  out.layers += 1;
   out.part.weights_bytes += m.output;
   out.read_fixed += double(m.output);
   if (m.tied) {
@@ -399,6 +403,15 @@ LayerMap layer_map(const Estimate& e) {
   return m;
 }
 
+void fill_layer_kv(LayerMap& m, const Estimate& e) {
+  const ModelArch& a = *e.arch;
+  // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
+  const uint64_t row = kv_layer_row_bytes(a, e.runtime->mla_cache, *e.kv_type);
+  m.kv.resize(a.n_layer);
+  m.kv_row.assign(a.n_layer, row);
+  for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);
+}
+
 namespace {
 
 uint64_t n_moe_layers(const ModelArch& a) {
@@ -478,15 +491,45 @@ std::optional<Layout> minimum_layout(const Estimate& e, const LayerMap& m, const
   return std::nullopt;
 }
 
-Plan plan(const Estimate& e, const PlanRequest& req) {
+namespace {
+Plan plan_with(const Estimate& e, const PlanRequest& req, const SpeedModel* model, const PlanOptions& opts);
+}  // namespace
+
+Plan plan(const Estimate& e, const PlanRequest& req) { return plan_with(e, req, &speed_model(), PlanOptions{}); }
+Plan plan(const Estimate& e, const PlanRequest& req, const PlanOptions& opts) {
+  return plan_with(e, req, &speed_model(), opts);
+}
+Plan plan_bounds(const Estimate& e, const PlanRequest& req) { return plan_with(e, req, nullptr, PlanOptions{}); }
+
+namespace {
+
+Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* model, const PlanOptions& opts) {
   const ModelArch& a = *e.arch;
+  PlanRequest req = req_in;
+  const RuntimeProfile& rt = *e.runtime;
+  if (rt.experts_in_ram) {
+    // KTransformers: a CUDA GPU runs attention, shared experts and dense layers; every routed
+    // expert stays in RAM and runs on the CPU.
+    const Device* dv = req.custom ? &*req.custom : hardware().find(req.gpu);
+    if (dv && (dv->is_cpu() || dv->is_apple())) {
+      throw InputError("unsupported_gpu", "gpu", rt.name + " needs an NVIDIA GPU next to the CPU: pick a GPU");
+    }
+    if (req.offload == Offload::layers || req.gpu_layers) {
+      throw InputError("unsupported_offload", req.gpu_layers ? "gpu_layers" : "offload",
+                       rt.name + " places by module, not by layer: it keeps the routed experts in RAM (use --offload experts or none)");
+    }
+    if (a.is_moe()) {
+      req.offload = Offload::experts;
+      req.cpu_moe_layers = a.n_layer;
+    }
+  }
   const HardwareCatalog& hw = hardware();
   Plan p;
   if (req.custom) {
     p.device = *req.custom;
   } else {
     const Device* d = hw.find(req.gpu);
-    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device \"" + req.gpu + "\"");
+    if (!d) throw InputError("unknown_gpu", "gpu", "unknown device " + quote_input(req.gpu));
     p.device = *d;
   }
   const Device& d = p.device;
@@ -500,18 +543,29 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   }
   const Device* host = hw.find(req.host.empty() ? hw.speed.default_host : req.host);
   if (!host || !host->is_cpu()) {
-    throw InputError("unknown_host", "host", "unknown host memory \"" + req.host + "\" (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
+    throw InputError("unknown_host", "host", "unknown host memory " + quote_input(req.host) + " (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }
-  // Apple's CPU and GPU read the same unified memory.
-  double host_bw = d.is_apple() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
-  Device host_dev = d.is_apple() && req.host.empty() ? d : *host;
+  // On unified memory (Apple silicon, DGX Spark, Strix Halo) the CPU and GPU read the same memory.
+  double host_bw = d.is_unified() && req.host.empty() ? d.bandwidth_gb_per_s : host->bandwidth_gb_per_s;
+  Device host_dev = d.is_unified() && req.host.empty() ? d : *host;
+  if (req.host_sockets < 1 || req.host_sockets > 8) {
+    throw InputError("invalid_host_sockets", "host_sockets", "host_sockets must be between 1 and 8 (got " + std::to_string(req.host_sockets) + ")");
+  }
+  if (!d.is_unified() || !req.host.empty()) host_bw *= double(req.host_sockets);
   if (d.is_cpu()) { host_bw = d.bandwidth_gb_per_s * double(req.count); host_dev = d; }
   p.count = req.count;
   p.offload = req.offload;
   p.ram_bytes = req.ram_bytes;
   if (req.ram_bytes && *req.ram_bytes == 0) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb must be more than 0");
 
-  const LayerMap m = layer_map(e);
+  LayerMap own_map;
+  if (opts.weights) {
+    own_map = *opts.weights;
+    fill_layer_kv(own_map, e);
+  } else {
+    own_map = layer_map(e);
+  }
+  const LayerMap& m = own_map;
   const uint64_t n_all = uint64_t(a.n_layer) + 1;
   Placement pl;
   if (is_paged(e)) {
@@ -559,9 +613,26 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
         all_fit(pl);
       } else {
         // As many layers as fit (llama.cpp offloads the output layer first, then blocks from the last).
-        for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
-          pl = place_llama(e, m, d, req.count, ngl, 0, false);
-          if (all_fit(pl)) break;
+        if (req.count == 1) {
+          // One device: lowering -ngl removes blocks from it and never adds any, so its use falls
+          // with ngl and the largest ngl that fits is found by bisection (same answer as a scan).
+          uint64_t lo = 0, hi = n_all;  // the answer is in [lo, hi]; ngl = 0 is the scan's last resort
+          pl = place_llama(e, m, d, 1, hi, 0, false);
+          if (!all_fit(pl)) {
+            while (hi - lo > 1) {
+              const uint64_t mid = lo + (hi - lo) / 2;
+              Placement t = place_llama(e, m, d, 1, mid, 0, false);
+              if (all_fit(t)) lo = mid;
+              else hi = mid;
+            }
+            pl = place_llama(e, m, d, 1, lo, 0, false);
+            all_fit(pl);
+          }
+        } else {
+          for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
+            pl = place_llama(e, m, d, req.count, ngl, 0, false);
+            if (all_fit(pl)) break;
+          }
         }
       }
     } else if (experts) {
@@ -571,9 +642,19 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
         all_fit(pl);
       } else {
         // The fewest blocks whose experts go to RAM (llama.cpp --n-cpu-moe N) for everything else to fit.
-        for (uint64_t n = 0; n <= a.n_layer; ++n) {
-          pl = place_llama(e, m, d, req.count, ngl, n, true);
-          if (all_fit(pl)) break;
+        // Each block moved to RAM takes its experts off its device and adds nothing to any
+        // device, so the devices' use falls with N: bisection finds the same N as a scan.
+        uint64_t lo = 0, hi = a.n_layer;  // the fewest that fit is in [lo, hi]
+        pl = place_llama(e, m, d, req.count, ngl, lo, true);
+        if (!all_fit(pl)) {
+          while (hi - lo > 1) {
+            const uint64_t mid = lo + (hi - lo) / 2;
+            Placement t = place_llama(e, m, d, req.count, ngl, mid, true);
+            if (all_fit(t)) hi = mid;
+            else lo = mid;
+          }
+          pl = place_llama(e, m, d, req.count, ngl, hi, true);
+          all_fit(pl);
         }
       }
     } else {
@@ -591,17 +672,24 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
   p.gpu_layers = pl.gpu_layers;
   p.cpu_moe_layers = pl.cpu_moe_layers;
 
+  if (rt.numa_copy_per_socket && req.host_sockets > 1 && !d.is_cpu()) {
+    // KTransformers with USE_NUMA=1 keeps a copy of the CPU-side experts in each socket's memory.
+    uint64_t routed = 0;
+    for (uint32_t il = 0; il < a.n_layer && il < pl.cpu_moe_layers; ++il) routed += m.layers[il].routed;
+    const uint64_t extra = routed * (req.host_sockets - 1);
+    pl.host.part.weights_bytes += extra;
+    pl.host.part.weights_duplicated_bytes += extra;
+    p.notes.push_back(rt.name + " copies the " + gb(routed) + " of routed experts to each of the " +
+                      std::to_string(req.host_sockets) + " sockets' memory (" + gb(extra) + " more RAM)");
+  }
   // RAM: what stays on the host.
   p.ram_needed_bytes = pl.host.part.weights_bytes + pl.host.part.kv_bytes + pl.host.part.compute_bytes +
                        pl.host.part.output_buffer_bytes;
+  // Too little RAM for what stays on the host is a verdict (the plan does not fit), like too
+  // little GPU memory, not an input error.
   if (req.ram_bytes) {
     pl.host.part.budget_bytes = *req.ram_bytes;
     finish(pl.host);
-    if (req.offload != Offload::none && pl.host.part.weights_bytes > *req.ram_bytes) {
-      throw InputError("ram_too_small", "ram_gb",
-                       "ram_gb of " + gb(*req.ram_bytes) + " is less than the " + gb(pl.host.part.weights_bytes) +
-                           " of weights offloaded to RAM (" + gb(p.ram_needed_bytes) + " needed in all)");
-    }
   }
   p.fits = true;
   p.headroom_bytes = INT64_MAX;
@@ -609,6 +697,7 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
     p.fits = p.fits && s.part.fits;
     p.headroom_bytes = std::min(p.headroom_bytes, int64_t(s.part.budget_bytes) - int64_t(s.part.total_bytes));
   }
+  const int64_t gpu_headroom = p.headroom_bytes;
   if (d.is_cpu() || req.ram_bytes) {
     if (pl.host.part.budget_bytes) {
       p.fits = p.fits && pl.host.part.fits;
@@ -656,20 +745,28 @@ Plan plan(const Estimate& e, const PlanRequest& req) {
                         std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
     }
   }
-  if (!p.fits && !pl.gpus.empty()) {
-    p.notes.push_back("short by " + gb(uint64_t(-std::min<int64_t>(p.headroom_bytes, 0))) + " on the fullest device");
+  if (!pl.gpus.empty() && gpu_headroom < 0) {
+    p.notes.push_back("short by " + gb(uint64_t(-gpu_headroom)) + " on the fullest device");
+  }
+  if (req.ram_bytes && !pl.host.part.fits) {
+    p.notes.push_back("does not fit in system RAM: needs " + gb(pl.host.part.total_bytes) + ", short by " +
+                      gb(pl.host.part.total_bytes - *req.ram_bytes) + " of the RAM given");
   }
   std::string reason;
-  p.minimum = minimum_layout(e, m, d, &reason);
+  if (opts.minimum) p.minimum = minimum_layout(e, m, d, &reason);
   p.minimum_reason = reason;
-  SpeedInputs in;
-  for (const Slot& s : pl.gpus) in.gpus.push_back(s);
-  in.host = pl.host;
-  in.tp = pl.layout.tp;
-  in.paged = is_paged(e);
-  p.speed = speed_of(e, in, d, host_dev, host_bw, req.count);
+  if (opts.speed) {
+    SpeedInputs in;
+    for (const Slot& s : pl.gpus) in.gpus.push_back(s);
+    in.host = pl.host;
+    in.tp = pl.layout.tp;
+    in.paged = is_paged(e);
+    p.speed = speed_of(e, in, d, host_dev, host_bw, d.is_cpu() ? req.count : req.host_sockets, model);
+  }
   return p;
 }
+
+}  // namespace
 
 Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   const HardwareCatalog& hw = hardware();
@@ -683,6 +780,8 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   const uint64_t n_all = uint64_t(e.arch->n_layer) + 1;
   for (const Device* d : order) {
     if (!device_runs(e, *d)) continue;
+    // Desktop and server cards for "single"; laptops and unified-memory PCs are not suggested.
+    if (d->device_class == "laptop" || d->device_class == "unified") continue;
     if (d->is_apple() ? s.apple : s.single) continue;
     Placement pl = is_paged(e) ? place_paged(e, m, *d, 1, 1) : place_llama(e, m, *d, 1, n_all, 0, false);
     if (!all_fit(pl)) continue;
@@ -690,7 +789,7 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   }
   s.multi_device = hw.find(datacenter_id);
   if (!s.multi_device || s.multi_device->is_cpu()) {
-    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device \"" + datacenter_id + "\"");
+    throw InputError("unknown_gpu", "suggest_gpu", "unknown datacenter device " + quote_input(datacenter_id) + " for the suggested device");
   }
   s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
   return s;

@@ -27,6 +27,7 @@ struct PlanRequest {
   std::optional<uint64_t> cpu_moe_layers;  // llama.cpp --n-cpu-moe; empty with experts: all MoE layers
   std::optional<uint64_t> ram_bytes;       // system RAM; empty: report what is needed
   std::string host;                        // CPU row for the RAM bandwidth; empty: the catalogue default
+  uint64_t host_sockets = 1;               // sockets of that CPU row reading RAM-resident weights in parallel
 };
 
 inline constexpr uint64_t kMaxDevices = 64;
@@ -55,6 +56,9 @@ struct LayerMap {
   uint64_t kv_total() const;
 };
 LayerMap layer_map(const Estimate& e);
+// Sets a layer map's KV bytes from an estimate of the same model, format and runtime (its weights
+// do not depend on the context; the KV cache does).
+void fill_layer_kv(LayerMap& m, const Estimate& e);
 
 struct DevicePart {
   std::string label;        // "GPU 0", "RAM"
@@ -116,6 +120,20 @@ struct Plan {
 // Throws InputError naming the field (gpu, gpus, custom_gpu.*, offload, gpu_layers, cpu_moe_layers,
 // ram_gb, host) for bad input.
 Plan plan(const Estimate& e, const PlanRequest& req);
+
+// For solvers that place one model, format and runtime at many contexts: reuse the weights of a
+// layer_map of the same inputs (the KV cache is refilled from the estimate) and leave out what
+// they do not read. The placement and the fit verdict are the same as plan()'s.
+struct PlanOptions {
+  const LayerMap* weights = nullptr;
+  bool minimum = true;  // the smallest count of the device (minimum_layout)
+  bool speed = true;    // decode and prefill bounds with their assumptions
+};
+Plan plan(const Estimate& e, const PlanRequest& req, const PlanOptions& opts);
+
+// The same plan with the speed's bounds and terms but no fitted expected figure (what the speed
+// model of calibration.hpp is fitted on).
+Plan plan_bounds(const Estimate& e, const PlanRequest& req);
 
 // The smallest layout of one device that holds the estimate under its runtime's rules, if any
 // (at most kMaxDevices devices). reason explains the choice.

@@ -12,7 +12,8 @@ namespace vramcalc {
 struct LlamaCppBuffers {
   uint64_t compute_bytes = 0;  // device compute buffer (largest live set of the reserve graph)
   uint64_t output_bytes = 0;   // logits buffer in host memory
-  // The phases whose peak sets the compute buffer, for the explanation.
+  // The phases whose peak sets the compute buffer, for the explanation (without the graph inputs
+  // alive beside them: the KQ mask and positions).
   uint64_t attention_peak = 0;
   uint64_t ffn_peak = 0;
   uint64_t output_peak = 0;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "calibration.hpp"
 #include "text.hpp"
 
 namespace vramcalc {
@@ -22,7 +23,7 @@ double routed_fraction(const ModelArch& a, uint64_t tokens) {
 }
 
 Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const Device& host, double host_bw,
-               uint64_t count) {
+               uint64_t count, const SpeedModel* model) {
   const ModelArch& a = *e.arch;
   const HardwareCatalog& hw = hardware();
   Speed sp;
@@ -40,14 +41,31 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
   };
   double tS = 0, tSe = 0;
   double w1 = 0, wS = 0, kv1 = 0;
+  SpeedTerms& tm = sp.terms;
+  tm.family = e.runtime->family;
+  const std::string& v = d.vendor;
+  tm.gpu_kind = d.is_cpu() ? "" : (v == "amd" || v == "apple" || v == "intel") ? v : "nvidia";
+  tm.gpu_family = d.family;
+  double active_devices = 0;
+  // The KV part of a slot's read time (the rest is weights).
+  auto kv_of = [&](const SpeedSlot& s, double bw_gb) { return bw_gb > 0 ? s.kv_row * ctx * double(S) / (bw_gb * 1e9) : 0.0; };
   if (paged) {
     // Ranks of a stage work in parallel; stages one after another.
     const uint64_t tp = pl.tp;
     for (size_t i = 0; i < pl.gpus.size(); i += tp) {
       double mS = 0;
-      for (size_t r = i; r < i + tp; ++r) mS = std::max(mS, t_of(pl.gpus[r], d.bandwidth_gb_per_s, fracS, S));
+      size_t slow = i;
+      for (size_t r = i; r < i + tp; ++r) {
+        const double x = t_of(pl.gpus[r], d.bandwidth_gb_per_s, fracS, S);
+        if (x > mS) { mS = x; slow = r; }
+      }
       tS += mS;
       tSe += mS / gpu_eff;
+      const double kv = kv_of(pl.gpus[slow], d.bandwidth_gb_per_s);
+      tm.t_gpu += mS - kv;
+      tm.t_gpu_kv += kv;
+      tm.gpu_layers += pl.gpus[i].layers;
+      active_devices += 1;
     }
   } else {
     // llama.cpp's layer split: the devices work one after another on each token.
@@ -55,11 +73,31 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
       const double aS = t_of(s, d.bandwidth_gb_per_s, fracS, S);
       tS += aS;
       tSe += aS / gpu_eff;
+      const double kv = kv_of(s, d.bandwidth_gb_per_s);
+      tm.t_gpu += aS - kv;
+      tm.t_gpu_kv += kv;
+      tm.gpu_layers += s.layers;
+      if (s.layers > 0) active_devices += 1;
     }
     const double hS = t_of(pl.host, host_bw, fracS, S);
-    const double heff = host.is_apple() ? gpu_eff : cpu_eff;
+    const double heff = host.is_unified() ? gpu_eff : cpu_eff;
     tS += hS;
     tSe += hS / heff;
+    // Unified memory: what "RAM" holds is read by the same memory system as the GPU's.
+    if (host.is_unified() && !d.is_cpu()) {
+      const double kv = kv_of(pl.host, host_bw);
+      tm.t_gpu += hS - kv;
+      tm.t_gpu_kv += kv;
+    } else {
+      tm.t_ram += hS;
+    }
+    tm.cpu_layers += pl.host.layers;
+  }
+  tm.handoffs = std::max(active_devices - 1.0, 0.0);
+  if (d.is_cpu()) {
+    tm.placement = count >= 2 ? "cpu2" : "cpu";
+  } else {
+    tm.placement = tm.t_ram > 0 ? "hybrid" : "gpu";
   }
   for (const SpeedSlot& s : pl.gpus) {
     w1 += s.read_fixed + s.read_routed * frac1;
@@ -83,6 +121,9 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
   double tcS = 0;
   if (tflops > 0 && !host_work) tcS = flops_token * double(S) / (tflops * 1e12 * parallel);
   if (tcS > tS) sp.compute_bound = true;
+  // Expected: the speed model fitted on published measurements (calibration.hpp); without one,
+  // the bound at the streaming efficiencies of data/gpus.json.
+  if (model) tSe = model->step_seconds(tm);
   const double stepS = std::max(tS, tcS), stepSe = std::max(tSe, tcS);
   sp.step_ms = stepS * 1e3;
   // Each of the S sequences decoded together gets one token per step.
@@ -130,8 +171,22 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
     sp.assumptions.push_back("weights in RAM are read at " + fixed1(host_bw) + " GB/s (" + host.name +
                              "); prefill with RAM-resident weights is not estimated");
   }
-  sp.assumptions.push_back("expected figures take " + eff_gpu + " of peak GPU bandwidth and " + eff_cpu +
-                           " of peak RAM bandwidth (sustained streaming reads, data/gpus.json)");
+  sp.group = speed_group(tm);
+  sp.group_label = speed_group_label(tm);
+  if (model) {
+    sp.model_version = model->version;
+    auto it = model->spreads.find(sp.group);
+    if (it != model->spreads.end()) {
+      sp.similar_n = it->second.n;
+      sp.similar_lo = it->second.lo;
+      sp.similar_hi = it->second.hi;
+    }
+    sp.assumptions.push_back("expected figure: the bandwidth bound over efficiencies fitted by device kind, runtime family and placement, plus per-token costs per layer and per device hand-off (kernel launches, synchronisation), " +
+                             model->version);
+  } else {
+    sp.assumptions.push_back("expected figures take " + eff_gpu + " of peak GPU bandwidth and " + eff_cpu +
+                             " of peak RAM bandwidth (sustained streaming reads, data/gpus.json)");
+  }
   if (tflops > 0 && !host_work) {
     sp.assumptions.push_back("prefill: 2 x " + std::to_string(e.params.active) + " active parameters per token at " +
                              fixed1(tflops) + " dense TFLOPS" + (paged ? " per rank" : " (one device at a time)") +
@@ -143,6 +198,13 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
 namespace {
 
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+std::string similar_text(const Speed& s) {
+  if (s.similar_n == 0) return "no similar setup (" + s.group_label + ") was measured: the expected figure is untested there";
+  const auto pct = [](double r) { return std::to_string(int(std::lround(r * 100))); };
+  return "on similar setups (" + s.group_label + "), measured speeds were " + pct(s.similar_lo) + "-" + pct(s.similar_hi) +
+         "% of this; n = " + std::to_string(s.similar_n);
+}
 
 }  // namespace
 
@@ -159,6 +221,13 @@ json to_json(const Speed& s) {
           {"kv_read_per_token_bytes", uint64_t(std::llround(s.kv_read_per_token))},
           {"weights_read_per_step_bytes", uint64_t(std::llround(s.weights_read_per_step))},
           {"compute_bound", s.compute_bound},
+          {"expected_model", s.model_version},
+          {"similar_setups", {{"group", s.group},
+                              {"label", s.group_label},
+                              {"n", s.similar_n},
+                              {"measured_over_expected_min", s.similar_n ? json(round3(s.similar_lo)) : json(nullptr)},
+                              {"measured_over_expected_max", s.similar_n ? json(round3(s.similar_hi)) : json(nullptr)},
+                              {"text", similar_text(s)}}},
           {"assumptions", s.assumptions}};
 }
 

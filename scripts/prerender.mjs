@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { esc, fmtBytes, fmtInt, fmtParams } from '../web/js/format.js';
 import { modelKind, modelRows, precisionRows, PRECISIONS, resultHtml, TABLE_CONTEXTS, TABLE_MODELS, TABLE_QUANT } from '../web/js/views.js';
 import { deviceOptions, hardwarePrompt } from '../web/js/hardware-view.js';
+import { calculatorApi } from '../web/js/engine.js';
 import { apiHtml, monitorHtml, presetOptions, routeHtml, selfHostPrompt, volumeRows } from '../web/js/cost-view.js';
+import { faqRunHtml } from '../web/js/machine-view.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -53,7 +55,7 @@ const catalog = JSON.parse(execFileSync(cli, ['--catalog-json'], { encoding: 'ut
 const defaults = catalog.defaults;
 // The engine version, from the freshly built module (which also shows it loads).
 const createModule = createRequire(import.meta.url)(join(wasmDir, 'vramcalc.js'));
-const wasm = await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) });
+const wasm = calculatorApi(await createModule({ wasmBinary: readFileSync(join(wasmDir, 'vramcalc.wasm')) }));
 const version = wasm.version();
 
 const option = (value, label, selected) =>
@@ -66,6 +68,8 @@ const modelOptions = [
     option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('R1-Distill — dense models, not the 671B model', byFamily('distill').map((m) =>
     option(m.id, `${m.name} (${m.params_official} dense)`, m.id === defaults.model))),
+  group('DeepSeek-V3 — same 671B architecture, chat models', byFamily('v3').map((m) =>
+    option(m.id, `${m.name} (${m.params_official} MoE)`, m.id === defaults.model))),
   group('Your own model', [option('custom', 'Custom: paste a config.json', false)]),
 ].join('\n');
 const quantOptions = [
@@ -112,8 +116,19 @@ const presetSourceText = (r) => (r.preset.date
   ? `Published ${r.preset.date}. Source: ${sourceOf(r.preset.id)}`
   : 'Your own prices: edit the fields below.');
 
+// "How do I run it locally?": the launch command for three common setups, from the native CLI.
+const runSetups = [
+  ['A distill on one consumer GPU: DeepSeek-R1-Distill-Qwen-14B at Q4_K_M on an RTX 4090 with llama.cpp, 32,768 tokens',
+    ['--model', 'deepseek-r1-distill-qwen-14b', '--quant', 'Q4_K_M', '--gpu', 'rtx-4090', '--context', '32768']],
+  ['The 671B R1 with its experts in RAM: Q2_K on an RTX 4090 and 256 GB of RAM, 16,384 tokens',
+    ['--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', '256', '--context', '16384']],
+  ['R1 on eight datacenter GPUs: FP8 as DeepSeek ships it, on 8 H200 with vLLM, 32,768 tokens',
+    ['--model', 'deepseek-r1', '--quant', 'FP8-block', '--runtime', 'vllm', '--gpu', 'h200', '--gpus', '8', '--context', '32768']],
+].map(([title, argv]) => ({ title, result: costCli([...argv, '--max-context', '--command']) }));
+
 const gb = (bytes) => fmtBytes(bytes, 'gb');
 const values = {
+  FAQ_RUN: faqRunHtml(runSetups),
   MODEL_OPTIONS: modelOptions,
   MODEL_HINT: modelKind(defaultModel),
   QUANT_OPTIONS: quantOptions,
@@ -128,6 +143,8 @@ const values = {
   CTX_MAX_TEXT: fmtInt(defaultModel.context_max),
   SEQ: String(defaults.sequences),
   RESULT: resultHtml(first, 'gb'),
+  SUMMARY_TOTAL: gb(first.total_bytes),
+  SUMMARY_WHAT: `${esc(first.model.name)} · ${esc(first.quant.name)}`,
   TABLE_CTX_OPTIONS: TABLE_CONTEXTS.map((c, i) => option(String(c), `${fmtInt(c)} tokens`, i === 0)).join('\n'),
   MODEL_ROWS: modelRows(tableRows, 'gb'),
   PRECISION_ROWS: precisionRows(precision, 'gb'),
@@ -225,6 +242,7 @@ async function writeScriptsAndStyles() {
   }
   if (!esbuild) {
     cpSync(join(web, 'style.css'), join(out, 'style.css'));
+    cpSync(join(web, 'machine.css'), join(out, 'machine.css'));
     cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
     return [];
   }
@@ -234,6 +252,7 @@ async function writeScriptsAndStyles() {
   const built = await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
     chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020', metafile: true });
   await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
+  await esbuild.build({ ...common, entryPoints: [join(web, 'machine.css')], outfile: join(out, 'machine.css') });
   // The chunks the entry imports statically (paths relative to the page).
   const entry = Object.entries(built.metafile.outputs).find(([, o]) => o.entryPoint)?.[1];
   return (entry?.imports ?? []).filter((i) => i.kind === 'import-statement')

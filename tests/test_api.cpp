@@ -37,30 +37,47 @@ TEST_CASE("an estimate carries every field of the contract and its total is the 
 }
 
 TEST_CASE("bad requests come back as errors naming the field") {
-  struct Row { json request; const char* field; const char* message; };
+  struct Row { json request; const char* field; std::string message; };
   const Row rows[] = {
       {{{"model", "deepseek-r2"}}, "model", "unknown model \"deepseek-r2\""},
       {{{"model", "deepseek-r1"}, {"quant", "Q4_K_XL"}}, "quant", "unknown quantization \"Q4_K_XL\""},
       {{{"model", "deepseek-r1"}, {"runtime", "tgi"}}, "runtime",
-       "unknown runtime \"tgi\" (one of: llama.cpp, llama.cpp-2025, llama.cpp-legacy, ollama, vllm, sglang)"},
+       "unknown runtime \"tgi\" (one of: llama.cpp, llama.cpp-2025, llama.cpp-legacy, ik_llama.cpp, ik_llama.cpp-mla1, ktransformers, ollama, vllm, sglang)"},
       {{{"model", "deepseek-r1"}, {"kv_type", "fp8"}}, "kv_type",
        "KV cache type \"fp8\" is not available in llama.cpp (2026 builds) (one of: f16, bf16, q8_0, q4_0)"},
-      {{{"model", "deepseek-r1"}, {"context", 0}}, "context", "context must be at least 1 token"},
-      {{{"model", "deepseek-r1"}, {"context", -5}}, "context", "context must be a positive whole number (got -5)"},
-      {{{"model", "deepseek-r1"}, {"context", "abc"}}, "context", "context must be a positive whole number (got \"abc\")"},
-      {{{"model", "deepseek-r1"}, {"context", ""}}, "context", "context is empty: enter a whole number"},
+      {{{"model", "deepseek-r1"}, {"context", 0}}, "context", "Context must be at least 1 token (got 0)"},
+      {{{"model", "deepseek-r1"}, {"context", -5}}, "context", "Context cannot be negative (got -5)"},
+      {{{"model", "deepseek-r1"}, {"context", "abc"}}, "context", "Context must be a whole number (got \"abc\")"},
+      {{{"model", "deepseek-r1"}, {"context", ""}}, "context", "Context is empty: enter a whole number"},
       {{{"model", "deepseek-r1"}, {"context", 1e12}}, "context",
-       "context of 1000000000000 tokens is beyond any model (at most 100000000)"},
-      {{{"model", "deepseek-r1"}, {"context", 4096.5}}, "context", "context must be a positive whole number (got 4096.5)"},
-      {{{"model", "deepseek-r1"}, {"sequences", 0}}, "sequences", "sequences must be between 1 and 4096 (got 0)"},
-      {{{"model", "deepseek-r1"}, {"sequences", "-1"}}, "sequences", "sequences must be a positive whole number (got \"-1\")"},
+       "Context of 1000000000000 tokens is beyond any model: at most 100,000,000"},
+      {{{"model", "deepseek-r1"}, {"context", 1e15}}, "context",
+       "Context of 1000000000000000 tokens is beyond any model: at most 100,000,000"},
+      {{{"model", "deepseek-r1"}, {"context", 1e16}}, "context",
+       "Context is far too large: at most 1,000,000,000,000,000 (got 10000000000000000)"},
+      {{{"model", "deepseek-r1"}, {"context", 4096.5}}, "context", "Context must be a whole number (got 4096.5)"},
+      {{{"model", "deepseek-r1"}, {"sequences", 0}}, "sequences", "Concurrent sequences must be between 1 and 4096 (got 0)"},
+      {{{"model", "deepseek-r1"}, {"sequences", "-1"}}, "sequences", "Concurrent sequences cannot be negative (got \"-1\")"},
       {{{"model", "deepseek-r1-distill-qwen-7b"}, {"kv_type", "q4_0"}, {"flash_attn", false}}, "kv_type",
        "llama.cpp stores a quantized V cache (q4_0) only with flash attention on: turn flash attention on or use f16"},
       {{{"config_text", "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 4096"}}, "config",
-       "config.json is not valid JSON (byte 60): is the file truncated or missing a brace?"},
+       "config.json is not valid JSON (byte 60): the file may be truncated or missing a brace"},
       {{{"config", {{"architectures", {"LlamaForCausalLM"}}, {"hidden_size", -1}}}}, "hidden_size",
        "config.json: \"hidden_size\" must not be negative (got -1)"},
       {json::array(), "request", "the request must be a JSON object"},
+      // Found by the URL-state property test: nlohmann reports an out-of-range number as
+      // out_of_range.406, not a parse error, and it escaped as an internal error.
+      {{{"config_text", "1e309"}}, "config", "config.json is not valid JSON (a number is out of range): the file may be truncated or missing a brace"},
+      // What the user typed is quoted by its first 40 characters only, and a NUL stays visible.
+      {{{"model", std::string(10000, 'x')}}, "model",
+       "unknown model \"" + std::string(40, 'x') + "...\" (10000 characters)"},
+      {{{"model", std::string("r1\0evil", 7)}}, "model", "unknown model \"r1\xE2\x90\x80" "evil\""},
+      {{{"model", "deepseek-r1"}, {"custom_gpu", {{"memory_gb", "24"}, {"bandwidth_gb_per_s", 1e-9}}}}, "custom_gpu.bandwidth_gb_per_s",
+       "GPU bandwidth (GB/s) must be at least 1: slower than any memory a model runs from (got 0.000000001)"},
+      {{{"model", "deepseek-r1"}, {"custom_gpu", {{"memory_gb", 1e15}, {"bandwidth_gb_per_s", 900}}}}, "custom_gpu.memory_gb",
+       "GPU memory (GB) is beyond any device: at most 100,000 (got 1000000000000000)"},
+      {{{"model", "deepseek-r1"}, {"gpu", "rtx-4090"}, {"offload", "layers"}, {"gpu_layers", "many"}}, "gpu_layers",
+       "Layers on the GPU must be a whole number (got \"many\")"},
   };
   for (const Row& r : rows) {
     CAPTURE(r.request.dump());
@@ -93,7 +110,7 @@ TEST_CASE("no estimate over the catalogue holds a NaN, an infinity or a negative
   const json cat = vramcalc::catalog_json();
   for (const json& m : cat["models"]) {
     for (const json& q : cat["quants"]) {
-      for (uint64_t ctx : {1ull, 512ull, 131072ull, 1000000ull}) {
+      for (uint64_t ctx : {512ull, 4096ull, 131072ull, 1000000ull}) {
         const json r = vramcalc::estimate_json_value({{"model", m["id"]}, {"quant", q["name"]}, {"context", ctx}});
         REQUIRE_FALSE(r.contains("error"));
         for (const auto& [k, v] : r.items()) {

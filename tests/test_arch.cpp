@@ -85,7 +85,7 @@ TEST_CASE("missing, negative, non-numeric and absurd config fields are named in 
       {"hidden_size", -4096, "hidden_size: config.json: \"hidden_size\" must not be negative (got -4096)"},
       {"num_hidden_layers", "32", "num_hidden_layers: config.json: \"num_hidden_layers\" must be a number (got \"32\")"},
       {"num_hidden_layers", 0, "num_hidden_layers: config.json: \"num_hidden_layers\" must be at least 1 (got 0)"},
-      {"vocab_size", 1e12, "vocab_size: config.json: \"vocab_size\" is too large (at most 10000000) (got 1000000000000.0)"},
+      {"vocab_size", 1e12, "vocab_size: config.json: \"vocab_size\" is too large: at most 10,000,000 (got 1000000000000)"},
       {"num_attention_heads", 32.5, "num_attention_heads: config.json: \"num_attention_heads\" must be a whole number (got 32.5)"},
       {"num_key_value_heads", 7, "num_key_value_heads: config.json: \"num_key_value_heads\" must divide num_attention_heads (32) (got 7)"},
       {"tie_word_embeddings", "yes", "tie_word_embeddings: config.json: \"tie_word_embeddings\" must be true or false (got \"yes\")"},

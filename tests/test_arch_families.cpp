@@ -337,6 +337,12 @@ TEST_CASE("KV cache of sliding-window layers is capped as each runtime caps it")
   // SGLang: the sliding pool holds swa_full_tokens_ratio (0.8) of the full pool's tokens.
   const Estimate s = estimate_of(g3, "BF16", 32768, "sglang");
   CHECK(s.kv.cells_swa == uint64_t(std::ceil(32768 * 0.8)));
+  // A published llama.cpp log of gpt-oss-20b at -c 131072 (24 layers of 8 KV heads x 64):
+  // "llama_kv_cache: size = 3072.00 MiB (131072 cells, 12 layers, 1/1 seqs)" and
+  // "creating SWA KV cache, size = 768 cells" ... "size = 18.00 MiB (768 cells, 12 layers, 1/1 seqs)".
+  const Estimate oss = estimate_of(arch_from_hf_config(gpt_oss(24, 32)), "MXFP4_MOE", 131072);
+  CHECK(oss.kv.cells_swa == 768);
+  CHECK(double(oss.kv.bytes) / testing::kMiB == doctest::Approx(3072.0 + 18.0).epsilon(1e-9));
   // Phi-3's window is ignored by llama.cpp: every layer caches the whole context.
   const ModelArch phi = arch_from_hf_config(phi3_mini_4k());
   const Estimate p = estimate_of(phi, "Q4_K_M", 4096);

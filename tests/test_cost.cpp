@@ -2,6 +2,8 @@
 // the worked examples of the product's second seed document (shared/seeds/003_*.txt).
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "cost.hpp"
@@ -35,8 +37,9 @@ TEST_CASE("a 10% retry rate makes the effective price 1.1x") {
 TEST_CASE("the monthly cost follows the seed's minimum calculator") {
   // "30 days x calls per day x average input tokens x input price, plus 30 days x calls per day
   // x average output tokens x output price", at DeepSeek's published deepseek-reasoner prices
-  // ($0.55 input cache miss, $2.19 output per million tokens).
+  // ($0.55 input cache miss, $2.19 output per million tokens). With the seed's 30-day month:
   ApiWorkload w;
+  w.days_per_month = 30;
   w.calls_per_day = 1000;
   w.input_tokens = 2000;
   w.output_tokens = 500;
@@ -44,6 +47,73 @@ TEST_CASE("the monthly cost follows the seed's minimum calculator") {
   w.output_per_mtok = 2.19;
   const double expect = 30 * 1000 * 2000 * 0.55 / 1e6 + 30 * 1000 * 500 * 2.19 / 1e6;
   CHECK(api_cost(w).cost_per_month == doctest::Approx(expect));
+  // The calculator's own month is the 730 hours devices are rented for: 730 / 24 = 30.42 days.
+  w.days_per_month = ApiWorkload().days_per_month;
+  CHECK(w.days_per_month * 24 == doctest::Approx(730));
+  CHECK(api_cost(w).cost_per_month == doctest::Approx(expect / 30 * 730 / 24));
+}
+
+TEST_CASE("calls and rented devices share one month") {
+  const json out = cost_json_value({{"calls_per_day", 1000}, {"self_host", {{"devices", 1}, {"usd_per_device_hour", 1},
+                                                                           {"decode_tokens_per_s", 50}, {"prefill_tokens_per_s", 500}}}});
+  REQUIRE_FALSE(out.contains("error"));
+  CHECK(out["self_host"]["hours_per_month"] == 730);
+  CHECK(out["api"]["calls_per_month"] == 30417);  // 1000 x 730 / 24, as a whole count
+  CHECK(out["assumptions"]["month"].get<std::string>().find("730 hours (30.42 days)") != std::string::npos);
+  // A user's 30-day month rents the devices for 720 hours.
+  const json thirty = cost_json_value({{"calls_per_day", 1000}, {"days_per_month", 30},
+                                       {"self_host", {{"devices", 1}, {"usd_per_device_hour", 1}, {"decode_tokens_per_s", 50},
+                                                      {"prefill_tokens_per_s", 500}}}});
+  CHECK(thirty["self_host"]["hours_per_month"] == 720);
+}
+
+TEST_CASE("counts print as whole numbers in the JSON") {
+  // 1,000 calls a month spread over 30.42 days and multiplied back is 1000.0000000001 in doubles.
+  const json out = cost_json_value({{"kind", "volumes"}});
+  for (const json& row : out["rows"]) {
+    for (const char* k : {"calls_per_month", "input_tokens", "output_tokens", "input_tokens_per_month", "output_tokens_per_month"}) {
+      CAPTURE(k);
+      CHECK(row[k].is_number_unsigned());
+    }
+  }
+  CHECK(out["rows"][0]["input_tokens_per_month"] == 1000000);
+  CHECK(cost_json(R"({"calls_per_day": 1000})").find("\"calls_per_day\":1000,") != std::string::npos);
+}
+
+TEST_CASE("self-hosting at volumes past a 32-bit count keeps whole replicas and a busy share within 100%") {
+  // 10^12 calls a day of 10^6 output tokens: the CLI printed 2,490,667,656 replicas "4584% busy" and
+  // the WebAssembly build 0 replicas and $0 while the count was a uint32_t.
+  const json out = cost_json_value({{"calls_per_day", 1e12}, {"output_tokens", 1e6}, {"input_tokens", 2000},
+                                    {"self_host", {{"devices", 8}, {"usd_per_device_hour", 2.95},
+                                                   {"decode_tokens_per_s", 100}, {"prefill_tokens_per_s", 50000}}}});
+  REQUIRE_FALSE(out.contains("error"));
+  const json& s = out["self_host"];
+  // Each call holds a replica for 2000 / 50000 + 10^6 / 100 = 10,000.04 s; 730 h is 262.8 such calls.
+  const double calls_per_month = 1e12 * 730 / 24;
+  const double capacity = 730 * 3600 / 10000.04;
+  CHECK(s["replicas_needed"].get<uint64_t>() == uint64_t(std::ceil(calls_per_month / capacity)));
+  CHECK(s["replicas_needed"].get<uint64_t>() > 4294967296ull);
+  CHECK(s["replicas_out_of_range"] == false);
+  CHECK(s["utilization"].get<double>() <= 1.0);
+  CHECK(s["utilization"].get<double>() > 0.99);
+  CHECK(s["cost_per_month"].get<double>() == doctest::Approx(double(s["replicas_needed"].get<uint64_t>()) * 8 * 2.95 * 730));
+}
+
+TEST_CASE("a replica count past 2^53 is flagged as out of range, not wrapped") {
+  ApiWorkload w;
+  w.calls_per_day = 1e12;
+  w.output_tokens = 1e12;
+  const ApiCost api = api_cost(w);
+  SelfHosting s;
+  s.decode_tokens_per_s = 0.001;
+  s.prefill_tokens_per_s = 0.001;
+  const SelfHostCost h = self_host_cost(w, api, s);
+  CHECK(h.replicas_out_of_range);
+  CHECK(h.replicas_needed == kMaxReplicas);
+  CHECK(h.utilization <= 1.0);
+  CHECK(std::isfinite(h.cost_per_month));
+  CHECK(h.verdict.find("lower bound") != std::string::npos);
+  CHECK(h.verdict.find("e+") == std::string::npos);
 }
 
 TEST_CASE("cached input is billed at the cached price for its share") {
@@ -81,7 +151,7 @@ TEST_CASE("self-hosting breaks even where one replica costs what the API does") 
   const SelfHostCost h = self_host_cost(w, api, s);
   CHECK_FALSE(h.never_cheaper);
   CHECK(h.replica_cost_per_month == doctest::Approx(8 * 2.95 * 730));
-  CHECK(h.break_even_calls_per_day * 30 * api.cost_per_call == doctest::Approx(h.replica_cost_per_month));
+  CHECK(h.break_even_calls_per_day * w.days_per_month * api.cost_per_call == doctest::Approx(h.replica_cost_per_month));
   CHECK(h.seconds_per_call == doctest::Approx(2000.0 / 50000 + 500.0 / 5000));
   CHECK(h.replicas_needed == 1);
 }

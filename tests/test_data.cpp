@@ -47,7 +47,7 @@ TEST_CASE("every model, format and runtime names its source") {
   }
 }
 
-TEST_CASE("the catalogue holds DeepSeek-R1, R1-Zero and the six distills with unique ids") {
+TEST_CASE("the catalogue holds the R1 family (R1, R1-0528, R1-Zero, V3 siblings) and the seven distills with unique ids") {
   std::set<std::string> ids;
   int distills = 0;
   const json models = load("models.json");
@@ -55,10 +55,13 @@ TEST_CASE("the catalogue holds DeepSeek-R1, R1-Zero and the six distills with un
     ids.insert(m["id"].get<std::string>());
     distills += m["family"] == "distill";
   }
-  CHECK(ids.size() == 8);
-  CHECK(distills == 6);
-  CHECK(ids.count("deepseek-r1") == 1);
-  CHECK(ids.count("deepseek-r1-zero") == 1);
+  CHECK(ids.size() == models["models"].size());
+  CHECK(distills == 7);
+  for (const char* id : {"deepseek-r1", "deepseek-r1-zero", "deepseek-r1-0528", "deepseek-v3", "deepseek-v3-0324", "deepseek-v3.1",
+                         "deepseek-r1-0528-qwen3-8b"}) {
+    CAPTURE(id);
+    CHECK(ids.count(id) == 1);
+  }
 }
 
 TEST_CASE("GPU rows have positive memory and bandwidth, CPU rows derive bandwidth from channels") {

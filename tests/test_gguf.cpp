@@ -177,3 +177,78 @@ TEST_CASE("a damaged GGUF summary in a request names the field") {
   CHECK(estimate_json_value({{"gguf", summary}})["error"]["field"] == "gguf.weights_bytes");
   CHECK(estimate_json_value({{"gguf", json::array()}})["error"]["field"] == "gguf");
 }
+
+namespace {
+
+std::string from_base64(const std::string& s) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    if (c == '=') break;
+    acc = (acc << 6) | uint32_t(alphabet.find(c));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(char((acc >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a GGUF header whose tensor name is not UTF-8 gives an error object, not an exception") {
+  // The input a fuzzer found: 33 tensors, no keys, a first tensor name starting with byte 0xDE
+  // followed by 'x' (not a continuation byte), then zero dimensions.
+  const std::string bytes = from_base64("R0dVRgMAAAAhAAAAAAAAAAAAAAAAAAAAIQAAAAAAAADeeGFiaXYxMjBfX3NpX2NsYXNzX3lwZV9pbgAAAABfaW4AAAAA");
+  REQUIRE(bytes.size() == 69);
+  std::string text;
+  CHECK_NOTHROW(text = gguf_summary(bytes));
+  const json out = json::parse(text);
+  REQUIRE(out.contains("error"));
+  CHECK(out["error"]["field"] == "gguf");
+  const std::string message = out["error"]["message"].get<std::string>();
+  // The bad byte shows as U+FFFD; the NULs in the name as visible symbols (U+2400).
+  CHECK(message.find("\xEF\xBF\xBDxabiv120__si_class_ype_in") != std::string::npos);
+  CHECK(message.find("\xE2\x90\x80") != std::string::npos);
+  CHECK(message.find("0 dimensions") != std::string::npos);
+}
+
+TEST_CASE("names in a GGUF header are repaired to valid UTF-8 in the summary and the estimate") {
+  Writer w;
+  w.out = "GGUF";
+  w.put<uint32_t>(3);
+  w.put<uint64_t>(1);
+  w.put<uint64_t>(2);
+  w.kv_str("general.architecture", "llama");
+  w.kv_str("general.name", "bad \xC3 name \xF0\x9F\x98");  // a cut two-byte and a cut four-byte sequence
+  w.str("t.\xFF");
+  w.put<uint32_t>(2);
+  w.put<uint64_t>(256);
+  w.put<uint64_t>(256);
+  w.put<uint32_t>(0);
+  w.put<uint64_t>(0);
+  const GgufHeader h = parse_gguf_header(w.out);
+  CHECK(h.name == "bad \xEF\xBF\xBD name \xEF\xBF\xBD");
+  CHECK(h.tensors[0].name == "t.\xEF\xBF\xBD");
+  // The summary then fails on the missing llama keys, with a message that dumps as JSON.
+  const json out = json::parse(gguf_summary(w.out));
+  CHECK(out["error"]["field"] == "llama.embedding_length");
+}
+
+TEST_CASE("a long tensor name is quoted by its first characters only") {
+  Writer w;
+  w.out = "GGUF";
+  w.put<uint32_t>(3);
+  w.put<uint64_t>(1);
+  w.put<uint64_t>(1);
+  w.kv_str("general.architecture", "llama");
+  w.str(std::string(10000, 'n'));
+  w.put<uint32_t>(7);  // dimensions
+  const json out = json::parse(gguf_summary(w.out));
+  const std::string message = out["error"]["message"].get<std::string>();
+  CHECK(message.size() < 200);
+  CHECK(message.find("(10000 characters)") != std::string::npos);
+}

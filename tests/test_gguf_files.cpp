@@ -161,6 +161,7 @@ TEST_CASE("a DeepSeek GGUF with attn_kv_b is run with the full per-head cache by
                        {"moe_intermediate_size", m.arch.n_ff_exp}, {"first_k_dense_replace", m.arch.n_layer_dense_lead},
                        {"model_type", "deepseek2"}};
   const json e = vramcalc::estimate_json_value({{"gguf", summary}});
+  CAPTURE(e.dump());
   REQUIRE_FALSE(e.contains("error"));
   CHECK(e["kv_cache_bytes"] == legacy.kv.bytes);
   bool said = false;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "plan_sums.hpp"
 #include "errors.hpp"
 #include "planner.hpp"
 
@@ -16,6 +17,8 @@ using vramcalc::PlanRequest;
 namespace {
 
 using testing::run;
+using testing::sums;
+using testing::Sums;
 
 
 PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none) {
@@ -24,27 +27,6 @@ PlanRequest on(const char* gpu, uint64_t count = 1, Offload off = Offload::none)
   p.count = count;
   p.offload = off;
   return p;
-}
-
-struct Sums {
-  uint64_t weights = 0, kv = 0;
-};
-
-// Weights and KV over all devices and RAM, counting replicated tensors once per pipeline stage
-// and leaving out duplicated copies.
-Sums sums(const Plan& p) {
-  Sums s;
-  const uint64_t tp = p.layout.tp;
-  for (size_t i = 0; i < p.devices.size(); ++i) {
-    const vramcalc::DevicePart& d = p.devices[i];
-    const bool first_of_stage = i % tp == 0;
-    s.weights += d.weights_bytes - d.weights_duplicated_bytes - d.weights_replicated_bytes +
-                 (first_of_stage ? d.weights_replicated_bytes : 0);
-    s.kv += d.kv_replicated ? (first_of_stage ? d.kv_bytes : 0) : d.kv_bytes;
-  }
-  s.weights += p.host.weights_bytes - p.host.weights_duplicated_bytes;
-  s.kv += p.host.kv_bytes;
-  return s;
 }
 
 }  // namespace
@@ -211,6 +193,29 @@ TEST_CASE("expert offload keeps attention, shared experts and KV on the GPU and 
   CHECK(q.host.weights_bytes == p.host.weights_bytes - kept);
 }
 
+TEST_CASE("too little RAM for what is offloaded is a verdict: the plan does not fit, by the RAM's shortfall") {
+  const vramcalc::Estimate e = run("deepseek-r1", "Q4_K_M", 4096);
+  PlanRequest r = on("rtx-4090", 1, Offload::experts);
+  r.ram_bytes = 256ull << 30;  // 256 GiB, less than the ~380 GB of routed experts kept in RAM
+  const Plan p = vramcalc::plan(e, r);
+  REQUIRE(p.devices.size() == 1);
+  CHECK(p.devices[0].fits);
+  CHECK_FALSE(p.host.fits);
+  CHECK_FALSE(p.fits);
+  CHECK(p.host.total_bytes > *r.ram_bytes);
+  CHECK(p.headroom_bytes == int64_t(*r.ram_bytes) - int64_t(p.host.total_bytes));
+  bool ram_note = false, gpu_note = false;
+  for (const std::string& n : p.notes) {
+    ram_note = ram_note || n.find("does not fit in system RAM") != std::string::npos;
+    gpu_note = gpu_note || n.find("on the fullest device") != std::string::npos;
+  }
+  CHECK(ram_note);
+  CHECK_FALSE(gpu_note);  // the GPU holds its part: only the RAM is short
+  // Enough RAM: it fits.
+  r.ram_bytes = 1024ull << 30;
+  CHECK(vramcalc::plan(e, r).fits);
+}
+
 TEST_CASE("speed reads only the active experts and adds offloaded parts at RAM bandwidth") {
   const vramcalc::Estimate e = run("deepseek-r1", "Q4_K_M", 4096);
   const vramcalc::LayerMap m = vramcalc::layer_map(e);
@@ -271,16 +276,14 @@ TEST_CASE("bad hardware input gets an error naming the field") {
   auto with = [&](json extra) { json r = base; r.update(extra); return r; };
   const Row rows[] = {
       {with({{"gpu", "rtx-9090"}}), "gpu", "unknown device \"rtx-9090\""},
-      {with({{"gpu", "rtx-4090"}, {"gpus", 0}}), "gpus", "gpus must be between 1 and 64"},
-      {with({{"gpu", "rtx-4090"}, {"gpus", -2}}), "gpus", "gpus must be a positive whole number"},
-      {with({{"gpu", "rtx-4090"}, {"gpus", "lots"}}), "gpus", "gpus must be a positive whole number"},
-      {with({{"custom_gpu", {{"memory_gb", 24}, {"bandwidth_gb_per_s", 0}}}}), "custom_gpu.bandwidth_gb_per_s", "bandwidth"},
-      {with({{"custom_gpu", {{"memory_gb", -1}, {"bandwidth_gb_per_s", 900}}}}), "custom_gpu.memory_gb", "memory"},
-      {with({{"custom_gpu", {{"memory_gb", 24}}}}), "custom_gpu.bandwidth_gb_per_s", "is required"},
-      {{{"model", "deepseek-r1-distill-llama-70b"}, {"gpu", "rtx-4090"}, {"offload", "layers"}, {"ram_gb", 8}}, "ram_gb",
-       "is less than the"},
-      {with({{"gpu", "rtx-4090"}, {"ram_gb", 0}}), "ram_gb", "ram_gb must be more than 0"},
-      {with({{"gpu", "rtx-4090"}, {"offload", "disk"}}), "offload", "offload must be none, layers or experts"},
+      {with({{"gpu", "rtx-4090"}, {"gpus", 0}}), "gpus", "Number of devices must be between 1 and 64"},
+      {with({{"gpu", "rtx-4090"}, {"gpus", -2}}), "gpus", "Number of devices cannot be negative (got -2)"},
+      {with({{"gpu", "rtx-4090"}, {"gpus", "lots"}}), "gpus", "Number of devices must be a whole number (got \"lots\")"},
+      {with({{"custom_gpu", {{"memory_gb", 24}, {"bandwidth_gb_per_s", 0}}}}), "custom_gpu.bandwidth_gb_per_s", "GPU bandwidth (GB/s) must be more than 0 (got 0)"},
+      {with({{"custom_gpu", {{"memory_gb", -1}, {"bandwidth_gb_per_s", 900}}}}), "custom_gpu.memory_gb", "GPU memory (GB) must be more than 0 (got -1)"},
+      {with({{"custom_gpu", {{"memory_gb", 24}}}}), "custom_gpu.bandwidth_gb_per_s", "GPU bandwidth (GB/s) is required"},
+      {with({{"gpu", "rtx-4090"}, {"ram_gb", 0}}), "ram_gb", "System RAM (GB) must be more than 0 (got 0)"},
+      {with({{"gpu", "rtx-4090"}, {"offload", "disk"}}), "offload", "Offload to system RAM must be none, layers or experts (got \"disk\")"},
       {with({{"gpu", "rtx-4090"}, {"offload", "experts"}}), "offload", "dense model"},
       {with({{"gpu", "h100-sxm"}, {"runtime", "vllm"}, {"quant", "BF16"}, {"offload", "layers"}}), "offload", "llama.cpp"},
       {with({{"gpu", "rtx-4090"}, {"offload", "layers"}, {"gpu_layers", 99}}), "gpu_layers", "between 0 and 29"},

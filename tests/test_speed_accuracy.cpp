@@ -99,7 +99,7 @@ TEST_CASE("decode upper bounds are at or above published llama-bench speeds, wit
 }
 
 TEST_CASE("on a single streaming device the expected figure is within 30% of the measurement") {
-  // The expected figure is the bound at measured sustained bandwidth (90% GPU, 70% RAM).
+  // The expected figure is the speed model fitted on data/calibration.json (calibration.hpp).
   for (const Row& r : kRows) {
     if (r.factor != kStreaming || std::string(r.device).rfind("cpu", 0) != 0) continue;
     CAPTURE(r.what);

@@ -1,68 +1,79 @@
-// The only file that includes Emscripten's headers: it exposes the core's API to JavaScript.
-// Strings cross the boundary by value (no objects to .delete()); errors come back as data.
-// It is compiled twice (see CMakeLists.txt): the calculator module (first result) and the
-// extras module (hardware planner, cost, GGUF reader).
+// The extras module's embind bindings (the JSON request, hardware planner, cost, GGUF reader):
+// with calculator.cpp (the first-result module's C exports), the only code that includes
+// Emscripten's headers. Strings cross the boundary by value (no objects to .delete()); errors
+// come back as data, and no exception crosses it (answer_or_error turns anything thrown into an
+// error object).
 #include <emscripten/bind.h>
 
 #include <string>
 
 #include "api.hpp"
+#include "catalog_other.hpp"
 #include "cost.hpp"
-#include "fields.hpp"
+#include "errors.hpp"
 #include "gguf.hpp"
 #include "gguf_files.hpp"
+#include "solve_api.hpp"
+#include "safetensors.hpp"
 
 namespace {
 
 std::string version() { return VRAMCALC_VERSION; }
 
-#ifdef VRAMCALC_WASM_PART_CALCULATOR
-// The page lists devices from its pre-rendered markup; the planner's device list comes with the
-// extras module.
-std::string catalog() { return vramcalc::catalog_json_text(/*with_devices=*/false); }
-#else
-std::string catalog() { return vramcalc::catalog_json_text(); }
-#endif
-
-#ifdef VRAMCALC_WASM_PART_CALCULATOR
-// The first-result module: estimates of catalogue models without the hardware planner, from the
-// form's fields as text (no JSON parser in this module). A pasted config.json, a GGUF file and
-// the hardware fields go to the extras module.
-std::string estimate_fields(const std::string& model, const std::string& quant, const std::string& context,
-                            const std::string& sequences, const std::string& runtime, const std::string& kv_type,
-                            const std::string& flash_attn) {
-  return vramcalc::estimate_fields_json(model, quant, context, sequences, runtime, kv_type, flash_attn);
+std::string catalog() {
+  return vramcalc::answer_or_error([] { return vramcalc::catalog_json_text(); });
 }
-#endif
 
-#ifdef VRAMCALC_WASM_PART_EXTRAS
-// Everything else, loaded on demand: the full estimate (placement, speed, suggested GPU), the
-// cost calculators and the GGUF header reader.
-std::string estimate(const std::string& request_json) { return vramcalc::estimate_json(request_json); }
+// Loaded after the first result: the full estimate (placement, speed, suggested GPU), the cost
+// calculators and the GGUF header reader.
+std::string estimate(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::estimate_json(request_json); });
+}
 
-std::string cost(const std::string& request_json) { return vramcalc::cost_json(request_json); }
+std::string cost(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::cost_json(request_json); });
+}
 
 // The first bytes of a .gguf file (a Uint8Array from JS arrives as std::string). Returns the
 // summary, or an error with "need_bytes" when more of the file must be read.
-std::string inspect_gguf(const std::string& bytes) { return vramcalc::gguf_summary(bytes); }
+std::string inspect_gguf(const std::string& bytes) {
+  return vramcalc::answer_or_error([&] { return vramcalc::gguf_summary(bytes); });
+}
+
+// Safetensors headers the page read with File.slice: {"files": [{name, size, header_length,
+// header}], "index": text?, "config": {...}?} -> the summary or an error.
+std::string inspect_safetensors(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::safetensors_summary(request_json); });
+}
+
+// The catalogue of open models beyond the R1 family (data/models_other.json), for the page's
+// "other models" group and the fit table; their ids work in estimate() here.
+std::string other_models() {
+  return vramcalc::answer_or_error([] { return vramcalc::other_models_json_text(); });
+}
+
+// The solvers (largest context, best format, offload sweep, fit table, reasoning budget) and
+// launch commands: one JSON request in, one JSON result out (solve_api.hpp).
+std::string solve(const std::string& request_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::solve_json(request_json); });
+}
 
 // The summaries of a file's shards ([{name, summary}] as JSON), joined: one model's weights, or an
 // error naming a missing shard or a file of another model.
-std::string gguf_files(const std::string& files_json) { return vramcalc::gguf_files_summary(files_json); }
-#endif
+std::string gguf_files(const std::string& files_json) {
+  return vramcalc::answer_or_error([&] { return vramcalc::gguf_files_summary(files_json); });
+}
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vramcalc) {
   emscripten::function("version", &version);
   emscripten::function("catalog", &catalog);
-#ifdef VRAMCALC_WASM_PART_CALCULATOR
-  emscripten::function("estimateFields", &estimate_fields);
-#endif
-#ifdef VRAMCALC_WASM_PART_EXTRAS
   emscripten::function("estimate", &estimate);
   emscripten::function("cost", &cost);
   emscripten::function("inspectGguf", &inspect_gguf);
+  emscripten::function("solve", &solve);
+  emscripten::function("inspectSafetensors", &inspect_safetensors);
+  emscripten::function("otherModels", &other_models);
   emscripten::function("ggufFiles", &gguf_files);
-#endif
 }

@@ -210,7 +210,7 @@ describe('the cost section', () => {
     // A self-hosting price of its own: its message goes under it.
     await page.selectOption('#f-gpu', 'rtx-4090');
     await page.fill('#f-hourly', '-3');
-    assert.match(await text(page, '#e-hourly'), /usd_per_device_hour must not be negative/);
+    assert.match(await text(page, '#e-hourly'), /Self-hosting price per device-hour cannot be negative/);
     assert.deepEqual(problems, []);
     await page.close();
   });

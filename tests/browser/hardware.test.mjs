@@ -27,7 +27,7 @@ describe('the hardware section', () => {
     const { page, problems } = await openPage(b);
     const groups = await page.$$eval('#f-gpu optgroup', (gs) => gs.map((g) => [g.label, g.children.length]));
     const labels = groups.map(([l]) => l);
-    for (const want of ['Consumer', 'Workstation', 'Datacenter', 'Apple', 'CPU']) {
+    for (const want of ['Desktop GPUs', 'Laptop GPUs', 'Workstation', 'Datacenter', 'Apple', 'CPU']) {
       assert.ok(labels.some((l) => l.startsWith(want)), `${want} in ${labels}`);
     }
     const ids = await page.$$eval('#f-gpu option', (os) => os.map((o) => o.value));
@@ -115,7 +115,7 @@ describe('the hardware section', () => {
       ['?model=deepseek-r1&gpu=nope', 'gpu', ['--gpu', 'nope']],
       ['?model=deepseek-r1&gpu=h100-sxm&gpus=0', 'gpus', ['--gpu', 'h100-sxm', '--gpus', '0']],
       ['?model=deepseek-r1&gpu=custom&mem=24&bw=0', 'bw', ['--custom-gpu', '24:0']],
-      ['?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=64', 'ram', ['--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', '64']],
+      ['?model=deepseek-r1&gpu=rtx-4090&offload=experts&ram=abc', 'ram', ['--gpu', 'rtx-4090', '--offload', 'experts', '--ram-gb', 'abc']],
       ['?model=deepseek-r1-distill-qwen-7b&gpu=rtx-4090&offload=experts', 'offload',
         ['--gpu', 'rtx-4090', '--offload', 'experts'], 'deepseek-r1-distill-qwen-7b'],
     ];
@@ -170,6 +170,45 @@ describe('the hardware section', () => {
     await expectSearch(again, '?model=deepseek-r1&unit=gib&gpus=2');
     assert.match(await text(again, '#hw-verdict'), /Choose a device/);
     await again.close();
+  });
+
+  test('compare runtimes: each runtime\'s memory, fit and expected speed are the CLI\'s, the chosen one marked', async () => {
+    const { page, problems } = await openPage(b, '?model=deepseek-r1&quant=Q2_K&gpu=rtx-4090&offload=experts&ram=256');
+    await page.waitForSelector('#hw-compare');
+    assert.equal(await page.$('#hw-compare-table'), null, 'placed only when opened');
+    await page.click('#hw-compare summary');
+    await page.waitForSelector('#hw-compare-table');
+    const rows = native('--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts',
+      '--ram-gb', '256', '--compare-runtimes').compare_runtimes;
+    assert.ok(rows.length >= 5, `${rows.length} runtimes`);
+    const shown = await page.$$eval('#hw-compare-table tbody tr', (trs) => trs.map((tr) => ({
+      runtime: tr.dataset.runtime,
+      total: Number(tr.children[3]?.firstElementChild?.dataset.bytes),
+      kv: Number(tr.children[1]?.firstElementChild?.dataset.bytes),
+      fit: (tr.children[4] ?? tr.children[1]).textContent,
+      speed: tr.children[5]?.textContent ?? '',
+      current: tr.classList.contains('current'),
+    })));
+    assert.deepEqual(shown.map((r) => r.runtime), rows.map((r) => r.runtime));
+    for (const [i, r] of rows.entries()) {
+      if (r.error) {
+        assert.match(shown[i].fit, /./);
+        continue;
+      }
+      assert.equal(shown[i].total, r.total_bytes, r.runtime);
+      assert.equal(shown[i].kv, r.kv_cache_bytes, r.runtime);
+      assert.equal(shown[i].fit, r.fits ? 'fits' : 'does not fit', r.runtime);
+      if (r.fits) assert.ok(Math.abs(Number.parseFloat(shown[i].speed.replace(/,/g, '')) - r.decode_expected_tokens_per_s) < 0.051, `${r.runtime}: ${shown[i].speed}`);
+      assert.equal(shown[i].current, r.runtime === 'llama.cpp', r.runtime);
+    }
+    // It stays open, and follows the settings.
+    await page.fill('#f-context', '32768');
+    await page.waitForFunction(() => document.querySelector('#hw-compare')?.open && document.querySelector('#hw-compare-table'));
+    const kv32k = native('--model', 'deepseek-r1', '--quant', 'Q2_K', '--gpu', 'rtx-4090', '--offload', 'experts',
+      '--ram-gb', '256', '--context', '32768', '--compare-runtimes').compare_runtimes[0].kv_cache_bytes;
+    await page.waitForFunction((want) => Number(document.querySelector('#hw-compare-table tbody tr td span')?.dataset.bytes) === want, kv32k);
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 
   test('passes axe-core with a placement shown, light and dark', async () => {

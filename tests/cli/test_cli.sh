@@ -50,12 +50,12 @@ expect_error "unknown model" 'unknown model "gpt-5"' --model gpt-5
 expect_error "unknown quant" 'unknown quantization "Q9_K"' --model deepseek-r1 --quant Q9_K
 expect_error "unknown runtime" 'unknown runtime "tgi"' --model deepseek-r1 --runtime tgi
 expect_error "unknown kv type" 'KV cache type "q2_k" is not available' --model deepseek-r1 --kv-type q2_k
-expect_error "negative context" 'context must be a positive whole number (got "-5")' --model deepseek-r1 --context -5
-expect_error "zero context" 'context must be at least 1 token' --model deepseek-r1 --context 0
-expect_error "text context" 'context must be a positive whole number (got "lots")' --model deepseek-r1 --context lots
+expect_error "negative context" 'Context cannot be negative (got "-5")' --model deepseek-r1 --context -5
+expect_error "zero context" 'Context must be at least 1 token (got "0")' --model deepseek-r1 --context 0
+expect_error "text context" 'Context must be a whole number (got "lots")' --model deepseek-r1 --context lots
 expect_error "huge context" 'is beyond any model' --model deepseek-r1 --context 1000000000000
-expect_error "zero sequences" 'sequences must be between 1 and 4096 (got 0)' --model deepseek-r1 --sequences 0
-expect_error "negative sequences" 'sequences must be a positive whole number (got "-2")' --model deepseek-r1 --sequences -2
+expect_error "zero sequences" 'Concurrent sequences must be between 1 and 4096 (got 0)' --model deepseek-r1 --sequences 0
+expect_error "negative sequences" 'Concurrent sequences cannot be negative (got "-2")' --model deepseek-r1 --sequences -2
 expect_error "missing config file" 'cannot read config file' --config "$tmp/nope.json"
 expect_error "empty config" 'config.json is empty' --config "$tmp/empty.json"
 expect_error "truncated config" 'config.json is not valid JSON' --config "$tmp/truncated.json"
@@ -71,25 +71,32 @@ expect_error "flag without value" '--context needs a value' --model deepseek-r1 
 expect_error "bad flash-attn" '--flash-attn takes on, off or auto' --model deepseek-r1 --flash-attn maybe
 expect_error "unknown flag" 'unknown argument "--fast"' --model deepseek-r1 --fast
 
-expect_error "cost: zero calls" 'calls_per_day must be at least 1' cost --calls-per-day 0
-expect_error "cost: negative price" 'input_price must not be negative' cost --input-price -0.5
-expect_error "cost: text price" 'output_price must be a number (got "cheap")' cost --output-price cheap
-expect_error "cost: retry 100%" 'retry_percent must be at least 0 and below 100' cost --retry-percent 100
+expect_error "cost: zero calls" 'Calls per day must be at least 1' cost --calls-per-day 0
+expect_error "cost: negative price" 'Input price ($ per million tokens) cannot be negative (got "-0.5")' cost --input-price -0.5
+expect_error "cost: text price" 'Output price ($ per million tokens) must be a number (got "cheap")' cost --output-price cheap
+expect_error "cost: retry 100%" 'Retry rate (%) must be at least 0 and below 100' cost --retry-percent 100
 expect_error "cost: unknown preset" 'unknown price preset "gpt"' cost --preset gpt
-expect_error "cost: self-host without speed" 'decode_tokens_per_s must be more than 0' cost --devices 8 --usd-per-device-hour 2
-expect_error "route: bad stage" 'stage must be prototype or production' route --stage growth
-expect_error "monitor: zero median" 'median_user_spend must be more than 0' monitor --top-user-spend 5 --median-user-spend 0
+expect_error "cost: self-host without speed" 'Decode speed (tokens/s) must be more than 0' cost --devices 8 --usd-per-device-hour 2
+expect_error "route: bad stage" 'Stage must be prototype or production (got "growth")' route --stage growth
+expect_error "monitor: zero median" 'Spend of the median user must be more than 0' monitor --top-user-spend 5 --median-user-spend 0
 
 expect_ok "cost" cost --calls-per-day 1000 --retry-percent 10
 expect_ok "cost volumes" cost --volumes
 expect_ok "route" route --stage production --calls-per-day 50000 --compliance none
 expect_ok "monitor" monitor --rate-429-percent 3
 expect_error "unknown device" 'unknown device "rtx-9090"' --model deepseek-r1 --gpu rtx-9090
-expect_error "zero devices" 'gpus must be between 1 and 64 (got 0)' --model deepseek-r1 --gpu h100-sxm --gpus 0
-expect_error "negative devices" 'gpus must be a positive whole number (got "-2")' --model deepseek-r1 --gpu h100-sxm --gpus -2
-expect_error "zero bandwidth" 'custom GPU bandwidth must be a positive number' --model deepseek-r1 --custom-gpu 24:0
+expect_error "zero devices" 'Number of devices must be between 1 and 64 (got 0)' --model deepseek-r1 --gpu h100-sxm --gpus 0
+expect_error "negative devices" 'Number of devices cannot be negative (got "-2")' --model deepseek-r1 --gpu h100-sxm --gpus -2
+expect_error "zero bandwidth" 'GPU bandwidth (GB/s) must be more than 0 (got "0")' --model deepseek-r1 --custom-gpu 24:0
 expect_error "malformed custom gpu" '--custom-gpu takes MEM_GB:BW_GBPS' --model deepseek-r1 --custom-gpu 24
-expect_error "RAM too small" 'ram_gb of' --model deepseek-r1 --gpu rtx-4090 --offload experts --ram-gb 64
+# Too little RAM is a verdict, not an input error: exit 0, the plan does not fit, and says where.
+if out="$("$cli" --model deepseek-r1 --gpu rtx-4090 --offload experts --ram-gb 64 2>&1)" &&
+  [[ "$out" == *"verdict: does not fit"* ]] && [[ "$out" == *"does not fit in system RAM"* ]]; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL: RAM too small: $out"
+fi
 expect_error "bad offload" '--offload takes none, layers or experts' --model deepseek-r1 --gpu rtx-4090 --offload disk
 expect_error "offload on vLLM" 'offload to RAM is modelled for llama.cpp' --model deepseek-r1 --quant INT4 --runtime vllm --gpu h100-sxm --offload layers
 expect_error "gpus without a device" 'needs a device' --model deepseek-r1 --gpus 4
@@ -101,6 +108,28 @@ expect_ok "expert offload" --model deepseek-r1 --gpu rtx-4090 --offload experts 
 expect_ok "suggest gpu" --model deepseek-r1-distill-qwen-14b --suggest-gpu
 expect_ok "config file" --config "$tmp/good.json" --quant Q8_0 --context 8192
 expect_ok "list models" --list-models
+
+# --safetensors reads only the length prefix and the JSON header of each file.
+node -e '
+  const fs = require("fs");
+  const h = Buffer.from(JSON.stringify({"model.embed_tokens.weight": {dtype: "BF16", shape: [16, 8], data_offsets: [0, 256]}}));
+  const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(h.length));
+  fs.writeFileSync(process.argv[1] + "/ok.safetensors", Buffer.concat([len, h, Buffer.alloc(256)]));
+  fs.writeFileSync(process.argv[1] + "/short.safetensors", Buffer.concat([len, h, Buffer.alloc(100)]));
+  fs.writeFileSync(process.argv[1] + "/bad.safetensors", Buffer.from("GGUF not this"));
+' "$tmp"
+expect_ok "safetensors header" --safetensors "$tmp/ok.safetensors"
+expect_error "truncated safetensors" 'short.safetensors: the file is truncated' --safetensors "$tmp/short.safetensors"
+expect_error "not safetensors" 'bad.safetensors: the header length' --safetensors "$tmp/bad.safetensors"
+expect_error "safetensors without files" '--safetensors needs at least one' --safetensors
+if "$cli" --safetensors "$tmp/ok.safetensors" --json | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    process.exit(r.params === 128 && r.bytes === 256 && r.by_dtype[0].dtype === "BF16" ? 0 : 1)'; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: safetensors --json counts"
+fi
+expect_ok "other model by id" --model gemma-3-27b --quant Q4_K_M --context 8192
 expect_ok "list quants" --list-quants
 expect_ok "IQ preset" --model deepseek-r1 --quant IQ1_S --imatrix on
 expect_ok "custom mix" --model deepseek-r1 --quant IQ1_S --mix 'token_embd=Q4_K,output=Q6_K,attn=Q4_K,ffn=Q6_K,shexp=Q6_K,exps=IQ1_S,exps.down=Q2_K,exps.down@0-2=Q3_K'
@@ -155,6 +184,38 @@ fi
 # A JSON error for bad input under --json too.
 if "$cli" --model nope --json 2>/dev/null | grep -q '"field":"model"'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --json error object"; fi
 if "$cli" --model deepseek-r1 --custom-gpu 24:0 --json 2>/dev/null | grep -q '"field":"custom_gpu.bandwidth_gb_per_s"'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: --json error names the custom_gpu field"; fi
+
+# Hostile bytes: a GGUF header whose tensor name is not UTF-8 (the input that aborted the core), a
+# config file and an argument that are not UTF-8, a 10,000-character model id.
+printf 'R0dVRgMAAAAhAAAAAAAAAAAAAAAAAAAAIQAAAAAAAADeeGFiaXYxMjBfX3NpX2NsYXNzX3lwZV9pbgAAAABfaW4AAAAA' | base64 -d >"$tmp/bad-name.gguf"
+expect_error "GGUF tensor name not UTF-8" 'has 0 dimensions' --gguf "$tmp/bad-name.gguf"
+printf '{"architectures": ["\377\376Llama"], "hidden_size": 4096}' >"$tmp/latin1.json"
+expect_error "config not UTF-8" 'architecture "��Llama" is not supported' --config "$tmp/latin1.json"
+expect_error "model id not UTF-8" 'unknown model "r1' --model "$(printf 'r1\377')"
+expect_error "long model id" '(10000 characters)' --model "$(head -c 10000 /dev/zero | tr '\0' x)"
+expect_error "bandwidth far too low" 'GPU bandwidth (GB/s) must be at least 1' --model deepseek-r1 --custom-gpu 24:1e-9
+if "$cli" --model "$(printf 'r1\377')" --json 2>/dev/null | node -e '
+     const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+     if (r.error.field !== "model" || !r.error.message.includes("\ufffd")) throw new Error("no U+FFFD");'; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL: --json error for an argument that is not UTF-8"
+fi
+# Counts in --json are integers, and a huge self-hosting volume keeps whole replicas within 100% busy.
+if "$cli" cost --calls-per-day 1e12 --output-tokens 1e6 --devices 8 --usd-per-device-hour 2.95 \
+     --decode-tokens-per-s 100 --prefill-tokens-per-s 50000 --json | node -e '
+     const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+     const s = r.self_host;
+     if (!Number.isInteger(s.replicas_needed) || s.replicas_needed < 2 ** 32) throw new Error("replicas " + s.replicas_needed);
+     if (!(s.utilization <= 1)) throw new Error("busy " + s.utilization);
+     if (!Number.isInteger(r.api.calls_per_month) || !Number.isInteger(r.api.output_tokens_per_month)) throw new Error("counts");'; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1))
+  echo "FAIL: cost at a huge volume"
+fi
+if "$cli" cost --volumes --json | grep -q '"input_tokens_per_month":1000000,'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: whole token counts in --json"; fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

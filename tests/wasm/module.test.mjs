@@ -10,13 +10,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { before, describe, test } from 'node:test';
-import { fieldArgs } from '../../web/js/engine.js';
+import { calculatorApi, fieldArgs } from '../../web/js/engine.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const wasmDir = join(root, 'build-wasm', 'wasm');
 const cli = join(root, 'build', 'vramcalc');
 const run = promisify(execFile);
 
+let raw;
 let m;
 let x;
 let defaults;
@@ -28,7 +29,8 @@ before(async () => {
     const create = createRequire(import.meta.url)(join(wasmDir, `${name}.js`));
     return create({ wasmBinary: readFileSync(join(wasmDir, `${name}.wasm`)) });
   };
-  m = await load('vramcalc');
+  raw = await load('vramcalc');
+  m = calculatorApi(raw);
   x = await load('vramcalc-extras');
   defaults = JSON.parse(m.catalog()).defaults;
 });
@@ -109,7 +111,8 @@ describe('the wasm modules', () => {
   });
 
   test('the calculator module leaves the JSON reader and the planner to the extras module', () => {
-    assert.equal(typeof m.estimate, 'undefined');
+    assert.equal(typeof raw.estimate, 'undefined');
+    assert.equal(typeof raw._vc_estimate_fields, 'function');
     for (const [req, field] of [[{ config_text: '{}' }, 'config_text'], [{ model: 'deepseek-r1', gpu: 'rtx-4090' }, 'gpu'],
       [{ model: 'deepseek-r1', ubatch: 1024 }, 'ubatch'], [{ model: 'deepseek-r1', context: -1 }, 'context'],
       [{ model: 'deepseek-r1', context: 1.5 }, 'context'], [{ model: 'deepseek-r1', suggest_gpu: true }, 'suggest_gpu']]) {
@@ -148,7 +151,7 @@ describe('the wasm modules', () => {
   });
 
   test('5,000 calls do not grow the wasm heap', () => {
-    assert.ok(m.HEAPU8, 'the module exposes HEAPU8');
+    assert.ok(raw.HEAPU8, 'the module exposes HEAPU8');
     const reqs = [
       fieldArgs({ model: 'deepseek-r1', quant: 'Q4_K_M', context: 131072, sequences: 4 }, defaults).args,
       fieldArgs({ model: 'deepseek-r1-distill-llama-70b', quant: 'INT4', runtime: 'vllm' }, defaults).args,
@@ -157,9 +160,9 @@ describe('the wasm modules', () => {
     ];
     for (let i = 0; i < 200; i++) m.estimateFields(...reqs[i % reqs.length]);
     m.catalog();
-    const warm = m.HEAPU8.buffer.byteLength;
+    const warm = raw.HEAPU8.buffer.byteLength;
     for (let i = 0; i < 5000; i++) m.estimateFields(...reqs[i % reqs.length]);
     for (let i = 0; i < 100; i++) m.catalog();
-    assert.equal(m.HEAPU8.buffer.byteLength, warm);
+    assert.equal(raw.HEAPU8.buffer.byteLength, warm);
   });
 });

@@ -1,8 +1,9 @@
 // The calculator's UI: reads the form, asks the engine, renders what it returns. No memory math
 // here: every byte count comes from the core.
 import { EstimateError, loadEngine } from './engine.js';
-import { fmtInt } from './format.js';
-import { PARAMS, QUANT_PARAMS, queryFromState, stateFromQuery } from './state.js';
+import { fmtBytes, fmtInt, sentence, short } from './format.js';
+import { setValue } from './forms.js';
+import { PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
 import { applyCost, COST_PARAMS, costDefaults, readCost } from './cost-state.js';
@@ -18,23 +19,31 @@ const range = $('f-context-range');
 const resultEl = $('result');
 const statusEl = $('status');
 const CTX_MIN = 512;
+const BIG_CONFIG = 100000; // characters
 let engine;
 let defaults;
 let unit = 'gb';
 let ctxMax = 131072;
-let firstShown = false;
+let shownFor = false; // whether the result panel shows settings of this visit (not the pre-rendered defaults)
+let firstTried = false;
 let lastQuery = null;
 let lastHints = '';
-const ALL_PARAMS = [...PARAMS, ...QUANT_PARAMS, ...HW_PARAMS, ...COST_PARAMS];
-// The custom mix and the user's GGUF file (quant-extras.js) load after the first result.
-let quantExtras = null;
-let startState = {};
-function loadQuantExtras() {
-  return import('./quant-extras.js').then((m) => {
-    if (!quantExtras) m.initQuantExtras({ engine, change: update, state: startState });
-    quantExtras = m;
-  });
-}
+const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+// "Your machine" and the calculator's machine panel load after the first result; until then the
+// address bar keeps their parameters (those starting with "my" or "rs") as they came.
+let machine = null;
+const startQuery = new URLSearchParams(location.search);
+const machineQuery = () => {
+  const q = new URLSearchParams();
+  if (machine) {
+    const s = machine.machineState();
+    const d = machine.machineDefaults();
+    for (const [key, name] of machine.MACHINE_PARAMS) if ((s[key] ?? '') !== '' && s[key] !== d[key]) q.set(name, s[key]);
+  } else {
+    for (const [k, v] of startQuery) if (/^(my|rs)/.test(k)) q.set(k, v);
+  }
+  return q.toString();
+};
 
 const runtimeOf = (id) => engine.catalog.runtimes.find((r) => r.id === id);
 
@@ -48,20 +57,23 @@ function fromSlider(pos) {
 function syncSlider() {
   const n = Number(F.context.value);
   if (Number.isFinite(n) && n > 0) range.value = String(toSlider(Math.min(Math.max(n, CTX_MIN), ctxMax)));
-  range.setAttribute('aria-valuetext', `${F.context.value} tokens`);
+  range.setAttribute('aria-valuetext', `${F.context.value} ${F.context.value === '1' ? 'token' : 'tokens'}`);
 }
 
-/** Puts a value in a select; a value it does not offer (from a URL) is added, so the core can name it. */
-function setSelect(el, value) {
-  if (![...el.options].some((o) => o.value === value)) el.add(new Option(`${value} (not recognised)`, value));
-  el.value = value;
-}
+/** Puts a value in a select (ids are matched regardless of case); one it does not offer is added, so the core can name it. */
+const setSelect = setValue;
 
-function fillKvTypes(runtimeId, wanted) {
+/**
+ * The runtime's KV cache types. A type it does not offer is replaced by its default; when the
+ * type was chosen (not the previous runtime's default), the page says so.
+ */
+function fillKvTypes(runtimeId, wanted, chosen = true) {
   const rt = runtimeOf(runtimeId);
   const types = rt ? rt.kv_types : [];
   F.kv_type.replaceChildren(...types.map((k) => new Option(k, k)));
-  setSelect(F.kv_type, wanted && (types.includes(wanted) || !rt) ? wanted : (rt?.kv_type_default ?? wanted));
+  const offered = !wanted || !rt || types.some((k) => k.toLowerCase() === wanted.toLowerCase());
+  setSelect(F.kv_type, wanted && offered ? wanted : rt?.kv_type_default ?? wanted);
+  $('n-kv').textContent = offered || !chosen ? '' : `${rt.name} has no ${short(wanted)} KV cache: ${rt.kv_type_default} is used.`;
   F.flash_attn.options[0].text = `Default (${rt?.flash_attn_default === false ? 'off' : 'on'})`;
 }
 
@@ -73,24 +85,22 @@ function readForm() {
   return s;
 }
 
-function request(s) {
+function request(s, suggest = true) {
   const req = { quant: s.quant, context: s.context, sequences: s.sequences, runtime: s.runtime, kv_type: s.kv_type };
   // The smallest device that fits comes from the hardware planner, which loads after the first
   // result (the first-result module leaves it out to stay small).
-  if (engine.hasPlanner) req.suggest_gpu = true;
+  if (engine.hasPlanner && suggest) req.suggest_gpu = true;
   if (s.model === 'custom') req.config_text = s.config_text;
   else req.model = s.model;
-  if (s.flash_attn) req.flash_attn = s.flash_attn === 'on';
-  if (s.quant === 'mix' || s.quant === 'gguf') {
-    if (!quantExtras) throw new EstimateError({ code: 'loading', field: 'quant', message: 'the custom mix and file reader are still loading' });
-    Object.assign(req, quantExtras.requestFields(s.quant));
-  }
+  // on/off as a boolean; anything else (from a link) as it is, for the core to name.
+  if (s.flash_attn) req.flash_attn = s.flash_attn === 'on' ? true : s.flash_attn === 'off' ? false : s.flash_attn;
   return req;
 }
 
 function showHints(s) {
   const m = engine.catalog.models.find((x) => x.id === s.model);
-  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.' : '';
+  $('h-model').innerHTML = m ? modelKind(m) : s.model === 'custom' ? 'Your model, from its config.json below.'
+    : moreModels?.otherModelHint(s.model) ?? '';
   $('config-field').hidden = s.model !== 'custom';
   $('h-quant').textContent = engine.catalog.quants.find((q) => q.name === s.quant)?.description ?? '';
   $('h-runtime').textContent = runtimeOf(s.runtime)?.describes ?? '';
@@ -99,20 +109,20 @@ function showHints(s) {
 function clearErrors() {
   for (const el of $('calc-form').querySelectorAll('.err')) el.textContent = '';
   for (const el of Object.values(F)) el.removeAttribute('aria-invalid');
-  quantExtras?.clearQuantErrors();
 }
 
 /** Shows the core's message next to the field it names; otherwise above the result. */
 function showError(e, s) {
-  const own = quantExtras?.showQuantError(e);
-  let field = own ? '' : e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
+  let field = e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
   if (e.field === 'config') field = 'config_text';
   if (field) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
     F[field].setAttribute('aria-invalid', 'true');
   }
-  statusEl.textContent = `Cannot estimate: ${e.message}. The result below is for earlier settings.`;
+  statusEl.textContent = `Cannot estimate: ${sentence(e.message)} ${shownFor ? 'The result below is for earlier settings.'
+    : 'The result below is for the default settings, not these.'}`;
   resultEl.classList.add('stale');
+  summary(null);
 }
 
 function update() {
@@ -123,7 +133,6 @@ function update() {
     lastHints = hintKey;
     showHints(s);
   }
-  quantExtras?.showFor(s.quant);
   clearHardwareErrors();
   try {
     // The hardware section's placement rides on the same estimate; when only its fields are
@@ -146,9 +155,11 @@ function update() {
       showHardwareError(hwError);
       setCostHardware({ error: hwError });
     } else {
-      renderHardware(r, unit);
+      const compareReq = { ...request(s, false), ...hwReq, compare_runtimes: true };
+      renderHardware(r, unit, () => engine.estimate(compareReq).compare_runtimes);
       setCostHardware(r.plan ? { plan: r.plan, speed: r.speed } : null);
     }
+    machine?.calcChanged(request(s, false), hwError ? {} : hwReq, unit);
     resultEl.innerHTML = resultHtml(r, unit, resultEl.querySelector('details')?.open);
     resultEl.classList.remove('stale');
     statusEl.textContent = '';
@@ -157,44 +168,34 @@ function update() {
       $('ctx-max').textContent = fmtInt(ctxMax);
     }
     syncSlider();
-    if (!firstShown) {
-      firstShown = true;
+    summary(r);
+    if (!shownFor) {
+      shownFor = true;
       performance.mark('first-result');
-      // Then fetch what the first result does not need: the offline support, the Embed panel and
-      // the planner (device suggestion, hardware section, live tables), and redraw.
-      setTimeout(() => {
-        import('./offline.js');
-        import('./embed-panel.js');
-        import('./cost.js').then((m) => {
-          costSection = m;
-          m.initCost({ onChange: () => writeUrl() });
-          m.setCostHardware(costHardware);
-        });
-      }, 0);
-      setTimeout(() => loadQuantExtras(), 0);
-      setTimeout(() => withPlanner(() => {
-        update();
-        renderTables();
-      }), 0);
     }
     performance.mark('result-updated');
   } catch (e) {
-    if (!(e instanceof EstimateError)) throw e;
-    if (e.code === 'loading' || (e.code === 'needs_planner' && e.field === 'mix')) {
-      // A custom mix is computed by the extras module: fetch it and the mix editor, then estimate.
-      statusEl.textContent = 'Loading the custom-mix calculator…';
-      loadQuantExtras().then(() => withPlanner(update));
-    } else if (e.code === 'needs_planner') {
+    if (e instanceof EstimateError && e.code === 'needs_planner') {
       // A pasted config.json is read by the extras module: fetch it, then estimate.
       statusEl.textContent = 'Loading the full calculator…';
       withPlanner(update);
+    } else if (e.code === 'unknown_model' && !engine.hasPlanner) {
+      // An other model (from a link): its catalogue comes with the extras module.
+      statusEl.textContent = 'Loading the other models…';
+      withPlanner(() => loadMoreModels().then((mm) => mm.show()).then(update));
     } else {
-      showError(e, s);
+      // Not the core's error: a fault of this page. The settings are kept and the rest still works.
+      const err = e instanceof EstimateError ? e : new EstimateError({ code: 'internal', message: `the page failed (${e?.message ?? e})` });
+      showError(err, s);
       staleHardware();
-      setCostHardware({ error: e });
+      setCostHardware({ error: err });
     }
   }
   scheduleUrl(s);
+  if (!firstTried) {
+    firstTried = true;
+    startSections();
+  }
 }
 
 // The address bar follows the settings once the page is idle: history.replaceState costs
@@ -213,17 +214,93 @@ function scheduleUrl(s) {
   else setTimeout(write, 50);
 }
 
+/**
+ * After the first estimate, whether it worked or not: the offline support, the Embed panel, the
+ * cost section and the planner (device suggestion, hardware section, live tables), each on its own.
+ */
+function startSections() {
+  setTimeout(() => {
+    import('./offline.js');
+    import('./embed-panel.js');
+    import('./machine.js').then((m) => m.initMachine({ query: startQuery, onApply: applyRow, onChange: () => writeUrl() })
+      .then(() => {
+        machine = m;
+        update();
+      }));
+    import('./cost.js').then((m) => {
+      costSection = m;
+      m.initCost({ onChange: () => writeUrl() });
+      m.setCostHardware(costHardware);
+    });
+    import('./page-extras.js').then((m) => m.init({ range, context: F.context, min: CTX_MIN, max: () => ctxMax, update }));
+  }, 0);
+  setTimeout(() => withPlanner(() => {
+    update();
+    renderTables();
+  }), 0);
+}
+
+/** The compact total that stays in view on a phone while the form is scrolled (#summary). */
+function summary(r) {
+  const el = $('summary');
+  if (!el) return;
+  el.classList.toggle('stale', !r);
+  el.firstElementChild.textContent = r ? fmtBytes(r.total_bytes, unit) : 'Cannot estimate';
+  el.lastElementChild.textContent = r ? `${r.model.name} · ${r.quant.name}` : 'see the message under the field';
+}
+
+// Longer links are cut by mail and chat programs and refused by many servers; writing one into
+// the address bar on every keystroke also stalls the page. A config.json past this stays out.
+const LINK_MAX = 8000;
+const tooLong = (text) => {
+  if (text.length > LINK_MAX) return true;
+  try {
+    return encodeURIComponent(text).length > LINK_MAX;
+  } catch {
+    return true; // a lone surrogate cannot be put in a link at all
+  }
+};
+
 /** The settings of every section in the address bar, only those that differ from the defaults. */
 function writeUrl(s = readForm()) {
-  const all = { ...s, ...(quantExtras?.readQuantExtras() ?? { mix: startState.mix, mix_base: startState.mix_base }), ...readHardware(), ...readCost() };
-  if (all.quant !== 'mix') all.mix = all.mix_base = '';
-  if (all.quant === 'gguf') all.quant = defaults.quant;  // a file cannot travel in a link
+  const all = { ...s, ...readHardware(), ...readCost() };
+  const unlinked = s.config_text !== '' && tooLong(s.config_text);
+  if (unlinked) all.config_text = '';
+  $('n-config').textContent = unlinked
+    ? `Too long for a link (${fmtInt(s.config_text.length)} characters): the address and “Copy link” leave this config.json out.`
+    : '';
   const q = queryFromState(all, { ...defaults, kv_type: runtimeOf(s.runtime)?.kv_type_default ?? '', ...hardwareDefaults(),
     ...costDefaults(all) }, ALL_PARAMS);
-  if (q !== lastQuery) {
-    lastQuery = q;
-    history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+  const late = machineQuery();
+  const full = late ? (q ? `${q}&${late}` : `?${late}`) : q;
+  if (full !== lastQuery) {
+    lastQuery = full;
+    history.replaceState(null, '', `${location.pathname}${full}${location.hash}`);
   }
+}
+
+// The other models' group and the safetensors reader load after the first result.
+let moreModels = null;
+let moreModelsPromise = null;
+function loadMoreModels() {
+  moreModelsPromise ??= import('./more-models.js').then((m) => {
+    const api = m.initMoreModels({
+      select: F.model,
+      unit: () => unit,
+      configText: () => F.config_text.value,
+      onConfig: (text) => {
+        F.config_text.value = text;
+        update();
+      },
+      onModels: () => {
+        lastHints = '';
+        update();
+      },
+    });
+    moreModels = { ...m, ...api };
+    return moreModels;
+  });
+  return moreModelsPromise;
 }
 
 // The cost section's computing loads after the first result; until then it is told nothing.
@@ -243,18 +320,49 @@ function withPlanner(then) {
     });
 }
 
-function renderTables() {
+// One estimate per step, with a yield between steps, so the tables' thirteen estimates never make
+// one long task; a newer call (another context or unit) makes an older one stop.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+let tablesRun = 0;
+async function renderTables() {
   // The smallest-device column needs the planner; until it is loaded the pre-rendered tables stay.
   if (!engine.hasPlanner) return;
+  const run = ++tablesRun;
   const ctx = $('t-ctx').value;
+  const each = async (requests) => {
+    const out = [];
+    for (const req of requests) {
+      await nextTask();
+      if (run !== tablesRun) return null;
+      out.push(engine.estimate(req));
+    }
+    return out;
+  };
   try {
-    const rows = TABLE_MODELS.map((model) => engine.estimate({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true }));
+    const rows = await each(TABLE_MODELS.map((model) => ({ model, quant: TABLE_QUANT, context: ctx, suggest_gpu: true })));
+    if (!rows) return;
     $('t-models-body').innerHTML = modelRows(rows, unit);
-    const prec = PRECISIONS.map(([, quant]) => engine.estimate({ model: 'deepseek-r1', quant }));
+    const prec = await each(PRECISIONS.map(([, quant]) => ({ model: 'deepseek-r1', quant })));
+    if (!prec) return;
     $('t-prec-body').innerHTML = precisionRows(prec, unit);
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
   }
+}
+
+/** A row of "Your machine": the calculator and the hardware section take its settings. */
+function applyRow({ model, quant, runtime, context, hw }) {
+  setSelect(F.model, model);
+  setSelect(F.quant, quant);
+  setSelect(F.runtime, runtime);
+  fillKvTypes(runtime, '');
+  F.flash_attn.value = '';
+  F.context.value = context;
+  F.sequences.value = '1';
+  applyHardware(hw);
+  update();
+  $('calculator').scrollIntoView({ block: 'start' });
+  $('f-model').focus({ preventScroll: true });
 }
 
 function applyState(s) {
@@ -279,20 +387,28 @@ async function start() {
   }
   $('version').textContent = engine.version;
   defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
-  defaults = { ...defaults, mix: '', mix_base: '' };
   const state = stateFromQuery(location.search, { ...defaults, ...hardwareDefaults(), ...costDefaults() }, ALL_PARAMS);
-  startState = state;
-  if (state.quant === 'mix') await loadQuantExtras();
   applyState(state);
   applyHardware(state);
   applyCost(state);
   initHardware(update);
   update();
+  // The other models and the safetensors reader, also when the first estimate was an error.
+  setTimeout(loadMoreModels, 0);
 
+  let pending = 0;
+  let runtime = F.runtime.value;
   $('calc-form').addEventListener('input', (ev) => {
     if (ev.target === range) F.context.value = String(fromSlider(Number(range.value)));
-    if (ev.target === F.runtime) fillKvTypes(F.runtime.value, F.kv_type.value);
-    update();
+    if (ev.target === F.runtime) {
+      fillKvTypes(F.runtime.value, F.kv_type.value, F.kv_type.value !== runtimeOf(runtime)?.kv_type_default);
+      runtime = F.runtime.value;
+    }
+    if (ev.target === F.kv_type) $('n-kv').textContent = '';
+    clearTimeout(pending);
+    // A config.json of megabytes takes a while to read: typing in it estimates once it pauses.
+    if (ev.target === F.config_text && F.config_text.value.length > BIG_CONFIG) pending = setTimeout(update, 300);
+    else update();
   });
   $('calc-form').addEventListener('submit', (ev) => ev.preventDefault());
   for (const radio of document.querySelectorAll('input[name="unit"]')) {
@@ -305,11 +421,12 @@ async function start() {
   $('t-ctx').addEventListener('change', renderTables);
   $('copy-link').addEventListener('click', async () => {
     writeUrl();  // the link as the form stands, even before an idle moment wrote it
+    const note = $('n-config').textContent ? ' It leaves out the pasted config.json, too long for a link.' : '';
     try {
       await navigator.clipboard.writeText(location.href);
-      statusEl.textContent = 'Link copied.';
+      statusEl.textContent = `Link copied.${note}`;
     } catch {
-      statusEl.textContent = `Copy this link: ${location.href}`;
+      statusEl.textContent = `Copy this link: ${location.href}${note}`;
     }
   });
   // The tables were pre-rendered by the native build; they become live when their context or the

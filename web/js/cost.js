@@ -7,7 +7,7 @@ import { clearFieldErrors, setValue, showFieldError } from './forms.js';
 import { allFields, changed, fields, presetPrices, PRICE_KEYS, readCost, showPresetNote } from './cost-state.js';
 // The section's markup (cost-view.js) arrives with the extras module: nothing renders before.
 let view = null;
-import { fmtInt } from './format.js';
+import { fmtInt, sentence } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -84,7 +84,7 @@ function updateApi(s) {
     r = extras.cost(req);
   } catch (e) {
     fail('api', API_FIELDS, e, 'c_calls');
-    status.textContent = `Cannot compute the cost: ${e.message}. The figures below are for earlier settings.`;
+    status.textContent = `Cannot compute the cost: ${sentence(e.message)} The figures below are for earlier settings.`;
     for (const id of ['cost-result', 'selfhost-result', 't-volumes']) $(id).classList.add('stale');
     return;
   }
@@ -94,6 +94,7 @@ function updateApi(s) {
   for (const id of ['cost-result', 'selfhost-result', 't-volumes']) $(id).classList.remove('stale');
 
   const sh = selfHostInput(s);
+  $('sh-status').textContent = '';
   if (!sh.self_host) {
     $('selfhost-result').innerHTML = view.selfHostPrompt(sh.why);
     return;
@@ -102,7 +103,8 @@ function updateApi(s) {
     $('selfhost-result').innerHTML = view.selfHostHtml(extras.cost({ ...req, self_host: sh.self_host }), sh.deviceName);
   } catch (e) {
     fail('api', SELF_HOST_FIELDS, e, 'c_hourly');
-    $('selfhost-result').innerHTML = view.selfHostPrompt(`Cannot compare self-hosting: ${e.message}.`);
+    $('sh-status').textContent = `Cannot compare self-hosting: ${sentence(e.message)}`;
+    $('selfhost-result').innerHTML = view.selfHostPrompt('No comparison until the hourly price is corrected.');
   }
 }
 
@@ -114,8 +116,10 @@ function updateRoute(s) {
       latency_flexible: s.r_flex === 'yes',
     }));
     $('route-result').classList.remove('stale');
+    $('route-status').textContent = '';
   } catch (e) {
     fail('route', ROUTE_FIELDS, e, 'r_stage');
+    $('route-status').textContent = `Cannot suggest a route: ${sentence(e.message)} The suggestion below is for earlier settings.`;
     $('route-result').classList.add('stale');
   }
 }
@@ -127,8 +131,10 @@ function updateMonitor(s) {
   try {
     $('monitor-result').innerHTML = view.monitorHtml(extras.cost({ kind: 'monitor', metrics }));
     $('monitor-result').classList.remove('stale');
+    $('monitor-status').textContent = '';
   } catch (e) {
     fail('monitor', MONITOR_FIELDS, e, 'm_429');
+    $('monitor-status').textContent = `Cannot check the figures: ${sentence(e.message)} The checklist below is for earlier figures.`;
     $('monitor-result').classList.add('stale');
   }
 }

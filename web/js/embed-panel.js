@@ -41,7 +41,8 @@ function snippet(kind, s, isCompact) {
   if (kind === 'iframe') {
     if (isCompact) query.set('compact', '');
     const src = new URL(`widget/frame.html?${query}`, site).href;
-    return `<iframe src="${esc(src)}" title="LLM memory calculator" width="100%" height="${isCompact ? 250 : 430}" ` +
+    // The widget's height at the frame's widest (44rem): checked by tests/browser/hostile-defects.test.mjs.
+    return `<iframe src="${esc(src)}" title="LLM memory calculator" width="100%" height="${isCompact ? 260 : 438}" ` +
       'loading="lazy" style="border:0;max-width:44rem"></iframe>';
   }
   const attrs = Object.entries(s).map(([k, v]) => ` ${k}="${esc(v)}"`).join('') + (isCompact ? ' compact' : '');

@@ -1,10 +1,10 @@
 // The one module that touches the WebAssembly modules: it loads them, maps the core's errors into
 // EstimateError, and hands out parsed JSON. There are two modules (wasm/CMakeLists.txt):
 //
-// - the calculator (vramcalc.js + vramcalc.wasm: estimateFields, catalog), which the first result
-//   needs. It leaves the hardware planner and the JSON reader out to stay small: it takes a
-//   catalogue model's form fields, and any other request (placement fields, a pasted config)
-//   gets a needs_planner error. On the page its glue, a classic script defining
+// - the calculator (vramcalc.js + vramcalc.wasm: estimateFields, catalog; C exports wrapped by
+//   calculatorApi), which the first result needs. It leaves embind, the hardware planner and the
+//   JSON reader out to stay small: it takes a catalogue model's form fields, and any other
+//   request (placement fields, a pasted config) gets a needs_planner error. On the page its glue, a classic script defining
 //   createVramcalcModule, is loaded by a <script> tag in index.html and fetches vramcalc.wasm from
 //   its own directory.
 // - the extras (vramcalc-extras.js + .wasm: the full estimate with placement, speed and the
@@ -15,10 +15,12 @@
 // The embeddable widget passes its own factory (the same glue wrapped as a module, so no global is
 // read or written) and where to fetch the wasm from. Neither path uses a global `Module`.
 
+import { tidy } from './format.js';
+
 export class EstimateError extends Error {
-  /** @param {{code: string, field?: string, message: string}} e */
+  /** @param {{code: string, field?: string, message: string}} e (a long quote in the message is cut short) */
   constructor({ code, field = '', message }) {
-    super(message);
+    super(tidy(message));
     this.name = 'EstimateError';
     this.code = code;
     this.field = field;
@@ -35,6 +37,37 @@ async function start(create, moduleArgs, what) {
   } catch (e) {
     throw new EstimateError({ code: 'load_failed', message: `The ${what} did not start: ${e?.message ?? e}` });
   }
+}
+
+/**
+ * The calculator module's C exports (wasm/calculator.cpp) as text functions: catalog(), version()
+ * and estimateFields(model, quant, context, sequences, runtime, kv_type, flash_attn). Text goes
+ * in and out as UTF-8 in the module's memory, read afresh after each call (memory can grow).
+ */
+export function calculatorApi(m) {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const text = (ptr) => decoder.decode(m.HEAPU8.subarray(ptr, ptr + m._vc_result_length()));
+  return {
+    catalog: () => text(m._vc_catalog()),
+    version: () => text(m._vc_version()),
+    estimateFields(...fields) {
+      const bytes = fields.map((f) => encoder.encode(f));
+      const buf = m._vc_alloc(bytes.reduce((n, b) => n + b.length, 0));
+      const args = [];
+      let at = 0;
+      for (const b of bytes) {
+        m.HEAPU8.set(b, buf + at);
+        args.push(at, b.length);
+        at += b.length;
+      }
+      try {
+        return text(m._vc_estimate_fields(buf, ...args));
+      } finally {
+        m._vc_free(buf);
+      }
+    },
+  };
 }
 
 /** m[fn](arg) -> parsed JSON; {error} from the core and exceptions become EstimateError. */
@@ -80,7 +113,7 @@ export function fieldArgs(request, defaults) {
  *   page's global createVramcalcModule) and extra settings for it (locateFile, instantiateWasm).
  */
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
-  const m = await start(create, moduleArgs, 'calculator module');
+  const m = calculatorApi(await start(create, moduleArgs, 'calculator module'));
   const call = caller(m, 'calculator');
   const catalog = call('catalog');
   let full = null;
@@ -151,12 +184,14 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       cost: (request) => call('cost', JSON.stringify(request)),
       /** The full estimate: the calculator's plus placement, speed and the suggested GPU. */
       estimate: (request) => call('estimate', JSON.stringify(request)),
+      /** The solvers and launch commands (core/solve_api.hpp): {solve: max_context|best_quant|sweep|fit|reasoning, ...} */
+      solve: (request) => call('solve', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
-      /** The header summary as the core returns it, {error, need_bytes} included (no exception). */
-      inspectGgufRaw: (bytes) => JSON.parse(m.inspectGguf(bytes)),
-      /** @param {{name: string, summary: object}[]} files every shard's summary -> one model's */
-      ggufFiles: (files) => call('ggufFiles', JSON.stringify(files)),
+      /** @param {string} request {files: [{name, size, header_length, header}], index?, config?} */
+      inspectSafetensors: (request) => call('inspectSafetensors', request),
+      /** The catalogue beyond the R1 family: {models: [...]} (their ids work in estimate). */
+      otherModels: () => call('otherModels'),
     };
   })();
   extrasPromise.catch(() => {

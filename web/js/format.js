@@ -50,10 +50,16 @@ export function fmtParams(n) {
 export const esc = (s) =>
   String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** US dollars: "$34,456" from $1,000, "$65.85" from $0.10, two significant digits below ("$0.0022"). */
+/**
+ * US dollars: "$34,456" from $1,000, "$65.85" from $0.10, two significant digits below ("$0.0022");
+ * from a billion on, in words ("$65.7 trillion"), which stay readable and fit a phone.
+ */
 export function fmtUsd(usd) {
   if (typeof usd !== 'number' || !Number.isFinite(usd)) return '—';
   if (usd === 0) return '$0';
+  for (const [div, word] of [[1e12, 'trillion'], [1e9, 'billion']]) {
+    if (usd >= div) return `$${(usd / div).toLocaleString('en-US', { maximumFractionDigits: usd / div >= 100 ? 0 : 1 })} ${word}`;
+  }
   if (usd >= 1000) return `$${fixed(usd, 0)}`;
   if (usd >= 0.1) return `$${fixed(usd, 2)}`;
   return `$${formatter(0, 2, true).format(Number(usd.toPrecision(2)))}`;
@@ -74,3 +80,23 @@ export function fmtShort(n) {
   }
   return upTo(n, 1);
 }
+
+/** At most `max` characters of what someone typed, for quoting it back ("abc…"). */
+export function short(text, max = 40) {
+  const t = String(text);
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+/**
+ * A message for the page: what it quotes of the user's input cut to a short prefix, and any
+ * unbroken run of characters too, so a 10,000-character value never fills the screen.
+ */
+export const tidy = (message) => String(message)
+  .replace(/"([^"]{41,})"/g, (_, q) => `"${short(q)}"`)
+  .replace(/[^\s"]{61,}/g, (w) => short(w, 60));
+
+/** A message as a sentence: a full stop added unless it already ends with one ("missing a brace?"). */
+export const sentence = (text) => (/[.?!…]$/.test(text) ? text : `${text}.`);
+
+/** "1 token", "4,096 tokens". */
+export const count = (n, word) => `${fmtInt(n)} ${n === 1 ? word : `${word}s`}`;

@@ -1,6 +1,7 @@
 // Small helpers shared by the hardware and cost sections: a form's fields as a state object
 // (values as typed: the core judges them), their defaults as written in the HTML, and errors shown
 // next to the field the core names.
+import { short } from './format.js';
 
 /** The value an element started with in the HTML: the pre-rendered default. */
 export function defaultOf(el) {
@@ -14,14 +15,20 @@ export function valueOf(el) {
   return el.tagName === 'SELECT' ? el.value : el.value.trim();
 }
 
-/** Sets a field; a select gets an option for a value it does not offer, so the core can name it. */
+/**
+ * Sets a field. A select takes its option whatever the case of the id (a link may say
+ * DEEPSEEK-R1 or q4_k_m); a value it does not offer gets an option of its own, so the core can
+ * name it.
+ */
 export function setValue(el, value) {
   const v = value ?? '';
   if (el.type === 'checkbox') {
     el.checked = v !== '' && v !== 'no' && v !== 'false';
   } else if (el.tagName === 'SELECT') {
-    if (![...el.options].some((o) => o.value === v)) el.add(new Option(`${v} (not recognised)`, v));
-    el.value = v;
+    const options = [...el.options];
+    const found = options.find((o) => o.value === v) ?? options.find((o) => o.value.toLowerCase() === v.toLowerCase());
+    if (!found) el.add(new Option(`${short(v)} (not recognised)`, v));
+    el.value = found ? found.value : v;
   } else {
     el.value = v;
   }

@@ -2,6 +2,7 @@
 // core's placement fields to the calculator's request (gpu, gpus, custom_gpu, offload,
 // gpu_layers, cpu_moe_layers, ram_gb) and renders the core's plan and speed. No placement or
 // speed arithmetic here.
+import { esc, sentence } from './format.js';
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
 // The section's markup (hardware-view.js) is fetched with the planner: until then the prompt
 // pre-rendered in the page stands.
@@ -83,26 +84,60 @@ export function clearHardwareErrors() {
 /** A placement error: the core's message next to the field it names. */
 export function showHardwareError(e) {
   showFieldError(fields()[ERROR_FIELDS[e.field] ?? 'hw_gpu'], e.message);
-  $('hw-status').textContent = `Cannot place the model: ${e.message}.`;
+  $('hw-status').textContent = `Cannot place the model: ${sentence(e.message)}`;
   $('hw-result').classList.add('stale');
 }
 
 /** The section's result for an estimate (with plan and speed when a device is chosen). */
-export function renderHardware(r, unit) {
+export function renderHardware(r, unit, compare) {
   const el = $('hw-result');
-  const open = el.querySelector('details')?.open;
+  const open = el.querySelector('details.assumptions')?.open;
+  const compareOpen = el.querySelector('#hw-compare')?.open;
   if (!view) return;
-  el.innerHTML = r?.plan ? view.hardwareHtml(r, unit) : view.hardwarePrompt();
-  if (open) el.querySelector('details')?.setAttribute('open', '');
+  el.innerHTML = r?.plan ? view.hardwareHtml(r, unit, { ram: fields().hw_ram.value.trim() }) : view.hardwarePrompt();
+  if (open) el.querySelector('details.assumptions')?.setAttribute('open', '');
   el.classList.remove('stale');
+  const cmp = el.querySelector('#hw-compare');
+  if (!cmp) return;
+  // Every runtime is placed only while the comparison is open.
+  const fill = () => {
+    const body = cmp.querySelector('.compare-body');
+    try {
+      body.innerHTML = compare ? view.compareHtml(compare(), unit, r.runtime?.id) : '';
+    } catch (e) {
+      body.innerHTML = `<p class="err">Cannot compare the runtimes: ${esc(sentence(e.message ?? String(e)))}</p>`;
+    }
+  };
+  cmp.addEventListener('toggle', () => { if (cmp.open) fill(); });
+  if (compareOpen) cmp.open = true;
 }
 
 /** Marks the result as not matching the settings (the calculator's own inputs have an error). */
 export function staleHardware() {
   $('hw-result').classList.add('stale');
+  if (readHardware().hw_gpu) $('hw-status').textContent = 'Cannot place the model until the calculator’s settings above are fixed.';
+}
+
+/** Hides the devices (and empty groups) whose name, id or group does not contain every typed word. */
+function filterDevices(text) {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  for (const g of $('f-gpu').querySelectorAll('optgroup')) {
+    let any = false;
+    for (const o of g.querySelectorAll('option')) {
+      const hay = `${o.textContent} ${o.value} ${g.label}`.toLowerCase();
+      o.hidden = !words.every((w) => hay.includes(w)) && !o.selected;
+      any ||= !o.hidden;
+    }
+    g.hidden = !any;
+  }
 }
 
 export function initHardware(onChange) {
+  const search = $('f-gpu-search');
+  search?.addEventListener('input', (ev) => {
+    ev.stopPropagation();  // narrowing the list changes no setting
+    filterDevices(search.value);
+  });
   $('hw-form').addEventListener('input', () => {
     showControls();
     onChange();

@@ -12,12 +12,6 @@ export const PARAMS = [
   ['config_text', 'config'],
 ];
 
-/** The custom mix's text and its base preset (quant-extras.js). */
-export const QUANT_PARAMS = [
-  ['mix', 'mix'],
-  ['mix_base', 'mixbase'],
-];
-
 /**
  * Settings from a query string, defaults filled in. Values stay as typed: the core judges them.
  * `params` lists [state key, query name] pairs: the calculator's, plus those of other sections.

@@ -1,7 +1,7 @@
 // HTML for the result panel and the two tables, from the core's JSON. Pure string functions:
 // the build pre-renders with them (native CLI output) and the page re-renders with them (wasm
 // output), so the first paint and the live page are the same markup.
-import { esc, fmtBoth, fmtBytes, fmtInt, fmtParams } from './format.js';
+import { count, esc, fmtBoth, fmtBytes, fmtInt, fmtParams } from './format.js';
 import { minimumDevice } from './min-device.js';
 
 /** The model table: every distinct model (R1-Zero has R1's layout) at Q4_K_M. */
@@ -36,6 +36,7 @@ const b = (bytes, unit) => `<span data-bytes="${bytes}">${fmtBytes(bytes, unit)}
 
 export function modelKind(model) {
   if (model.family === 'full') return `${esc(model.params_official)} mixture of experts, ${esc(model.params_active_official)} active per token`;
+  if (model.family === 'v3') return `${esc(model.params_official)} mixture of experts, ${esc(model.params_active_official)} active per token; R1's architecture, a chat model`;
   if (model.family === 'distill') return `dense ${esc(model.params_official)} distill of ${esc(model.base_model)}; not the 671B model`;
   return `${model.moe ? 'mixture of experts' : 'dense'}, ${esc(model.attention)} attention`;
 }
@@ -93,8 +94,7 @@ export function resultHtml(r, unit, open = false) {
   const warnings = (r.warnings ?? []).map((w) => `<li>${esc(w)}</li>`).join('');
   return `<p class="total" id="total" data-bytes="${r.total_bytes}">` +
     `<strong>${fmtBytes(r.total_bytes, unit)}</strong> <span>${fmtBytes(r.total_bytes, other)}</span></p>` +
-    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${fmtInt(r.context)} tokens × ${fmtInt(r.sequences)} ` +
-    `${r.sequences === 1 ? 'sequence' : 'sequences'} · ${esc(r.runtime.name)}</p>` +
+    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${count(r.context, 'token')} × ${count(r.sequences, 'sequence')} · ${esc(r.runtime.name)}</p>` +
     chart(r) +
     `<table class="parts"><caption>Where the memory goes</caption><thead><tr><th scope="col">Part</th>` +
     `<th scope="col">Memory</th><th scope="col">Share</th></tr></thead><tbody>${rows}</tbody></table>` +

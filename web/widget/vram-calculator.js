@@ -13,13 +13,17 @@
 // matter. One core instance serves every widget on the page; it is loaded when the first widget
 // comes near the viewport. Figures are the core's; this file only lays them out.
 import createVramcalcModule from './vramcalc-module.js';
-import { EstimateError, loadEngine } from '../js/engine.js';
-import { esc, fmtBytes, fmtInt, fmtParams } from '../js/format.js';
+import { EstimateError, loadEngine, loadExtras } from '../js/engine.js';
+import { count, esc, fmtBytes, fmtInt, fmtParams, short } from '../js/format.js';
 import { minimumDevice } from '../js/min-device.js';
 import { queryFromState } from '../js/state.js';
 
 const SITE = new URL('../', import.meta.url);
 const WASM_URL = new URL('vramcalc.wasm', SITE).href;
+const EXTRAS_WASM_URL = new URL('vramcalc-extras.wasm', SITE).href;
+// The extras module (hardware planner and solvers) for a widget given a device: its glue wrapped
+// as a module by scripts/widget.mjs, fetched only then (a runtime URL, so it is not bundled).
+const EXTRAS_MODULE_URL = new URL('vramcalc-extras-module.js', import.meta.url).href;
 
 let enginePromise = null;
 let engine = null; // set once loaded, for the synchronous getters
@@ -29,14 +33,11 @@ let engine = null; // set once loaded, for the synchronous getters
  * origin needs no cookies) and instantiated from its bytes rather than streamed, so a host that
  * wraps or polyfills fetch still works.
  */
-function getEngine() {
-  if (enginePromise) return enginePromise;
-  let fail;
-  const failed = new Promise((_, reject) => { fail = reject; });
-  const moduleArgs = {
+function wasmArgs(url, fail) {
+  return {
     locateFile: (path) => new URL(path, SITE).href,
     instantiateWasm(imports, receive) {
-      fetch(WASM_URL, { mode: 'cors', credentials: 'omit' })
+      fetch(url, { mode: 'cors', credentials: 'omit' })
         .then((r) => {
           if (!r.ok) throw new Error(`${WASM_URL}: HTTP ${r.status}`);
           return r.arrayBuffer();
@@ -47,11 +48,32 @@ function getEngine() {
       return {}; // Emscripten's signal that instantiation is asynchronous
     },
   };
+}
+
+function getEngine() {
+  if (enginePromise) return enginePromise;
+  let fail;
+  const failed = new Promise((_, reject) => { fail = reject; });
+  const moduleArgs = wasmArgs(WASM_URL, fail);
   enginePromise = Promise.race([loadEngine({ create: createVramcalcModule, moduleArgs }), failed]).then((e) => {
     engine = e;
     return e;
   });
   return enginePromise;
+}
+
+let extrasPromise = null;
+/** The extras module, loaded once per page when a widget names a device. */
+function getExtras() {
+  if (extrasPromise) return extrasPromise;
+  let fail;
+  const failed = new Promise((_, reject) => { fail = reject; });
+  extrasPromise = Promise.race([
+    import(EXTRAS_MODULE_URL).then(({ default: create }) => loadExtras({ create, moduleArgs: wasmArgs(EXTRAS_WASM_URL, fail) })),
+    failed,
+  ]);
+  extrasPromise.catch(() => { extrasPromise = null; });
+  return extrasPromise;
 }
 
 // The smallest device that fits comes from the core's hardware planner; a build of the module
@@ -70,7 +92,7 @@ function estimate(request) {
 }
 
 const INT = /^\s*\d{1,12}\s*$/;
-const ATTRIBUTES = ['model', 'quant', 'context', 'sequences', 'runtime', 'compact', 'theme'];
+const ATTRIBUTES = ['model', 'quant', 'context', 'sequences', 'runtime', 'compact', 'theme', 'gpu', 'gpus'];
 const THEMES = ['light', 'dark', 'auto'];
 
 const STYLE = `
@@ -126,11 +148,16 @@ th { text-align: left; white-space: normal; }
 .device { font-size: 14px; margin-top: 8px; }
 .device span { color: var(--muted); }
 .compact table, .compact .runtime, .compact .seq { display: none; }
-.err { color: var(--err); font-weight: 600; font-size: 14px; min-height: 20px; }
+.err { color: var(--err); font-weight: 600; font-size: 14px; min-height: 20px; overflow-wrap: anywhere; }
+.note { color: var(--muted); font-size: 13px; margin-bottom: 6px; overflow-wrap: anywhere; }
+[aria-invalid="true"] { border-color: var(--err); border-width: 2px; }
 .foot { margin-top: 10px; font-size: 13px; color: var(--muted); }
 a { color: var(--accent); }
 .loading { color: var(--muted); font-size: 14px; }
 .stale { opacity: .45; }
+.fit { font-size: 14px; margin-top: 8px; padding: 4px 8px; border-left: 4px solid var(--line); }
+.fit.ok { border-left-color: #1f7a45; }
+.fit.bad { border-left-color: var(--err); }
 `;
 
 let sheet = null;
@@ -158,9 +185,11 @@ const TEMPLATE = `<div class="w" part="container">
 <label class="seq">Sequences <input name="sequences" type="text" inputmode="numeric" autocomplete="off"></label>
 <label class="runtime">Runtime <select name="runtime"></select></label>
 </form>
+<p class="note" role="status" hidden></p>
 <div class="out" role="status" aria-live="polite"></div>
+<p class="fit" hidden></p>
 </div>
-<p class="err" hidden></p>
+<p class="err" role="alert" hidden></p>
 <div class="fallback" hidden><slot></slot></div>
 <p class="foot"><a class="full" target="_blank" rel="noopener" href="${esc(SITE.href)}">Open the full calculator</a> · computed in your browser</p>
 </div>`;
@@ -178,6 +207,8 @@ export class VramCalculator extends HTMLElement {
   #edits = Object.create(null); // what the reader changed in the controls; an attribute change replaces it
   #observer = null;
   #warned = new Set();
+  #fitTicket = 0;
+  #notes = []; // attributes replaced by defaults in this render, told to the reader
   /** How many times the widget has rendered: attribute changes in one task make one update. */
   updates = 0;
 
@@ -188,7 +219,7 @@ export class VramCalculator extends HTMLElement {
     this.#shadow.innerHTML += TEMPLATE;
     const q = (s) => this.#shadow.querySelector(s);
     this.#els = { w: q('.w'), loading: q('.loading'), ui: q('.ui'), form: q('form'), out: q('.out'), err: q('.err'),
-      fallback: q('.fallback'), full: q('.full') };
+      note: q('.note'), fallback: q('.fallback'), full: q('.full'), fit: q('.fit') };
     this.#els.form.addEventListener('input', (ev) => {
       this.#edits[ev.target.name] = ev.target.value;
       this.#schedule();
@@ -222,7 +253,7 @@ export class VramCalculator extends HTMLElement {
   }
 
   // Attributes mapped to validated getters: a value that is missing or not valid gives the
-  // core's default (the catalog's), with a console warning naming the attribute.
+  // core's default (the catalog's); the widget says so, and the console names the attribute.
   get model() {
     return this.#choice('model', engine?.catalog.models.map((m) => m.id));
   }
@@ -248,6 +279,23 @@ export class VramCalculator extends HTMLElement {
   }
   set sequences(v) { this.setAttribute('sequences', String(v)); }
 
+  /** A catalogue device id (the core judges it), or null: then no fit verdict is shown. */
+  get gpu() {
+    const v = this.getAttribute('gpu')?.trim();
+    return v ? v : null;
+  }
+  set gpu(v) { this.setAttribute('gpu', v); }
+
+  get gpus() {
+    const v = this.getAttribute('gpus');
+    if (v === null || v.trim() === '') return 1;
+    const n = INT.test(v) ? Number(v) : NaN;
+    if (Number.isInteger(n) && n >= 1 && n <= 64) return n;
+    this.#warn('gpus', v, 1);
+    return 1;
+  }
+  set gpus(v) { this.setAttribute('gpus', String(v)); }
+
   get compact() {
     const v = this.getAttribute('compact');
     return v !== null && v !== 'false';
@@ -265,6 +313,7 @@ export class VramCalculator extends HTMLElement {
   }
 
   #warn(name, value, fallback) {
+    this.#notes.push(`${name}="${short(value)}" is not valid here: showing ${fallback}.`);
     const key = `${name}=${value}`;
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
@@ -350,8 +399,11 @@ export class VramCalculator extends HTMLElement {
   #render() {
     if (!engine) return;
     this.updates += 1;
+    this.#notes = [];
     const s = this.settings();
     const f = this.#els.form.elements;
+    this.#els.note.hidden = !this.#notes.length;
+    this.#els.note.textContent = this.#notes.join(' ');
     for (const k of ['model', 'quant', 'runtime', 'context', 'sequences']) {
       if (this.#shadow.activeElement !== f[k] && f[k].value !== String(s[k])) f[k].value = String(s[k]);
     }
@@ -360,11 +412,14 @@ export class VramCalculator extends HTMLElement {
       { ...defaults, context: String(defaults.context), sequences: String(defaults.sequences) });
     this.#els.full.href = new URL(query || './', SITE).href;
     let r;
+    const CONTROLS = ['model', 'quant', 'runtime', 'context', 'sequences'];
+    for (const k of CONTROLS) f[k].removeAttribute('aria-invalid');
     try {
       r = estimate({ model: s.model, quant: s.quant, context: String(s.context), sequences: String(s.sequences),
         runtime: s.runtime });
     } catch (e) {
       if (!(e instanceof EstimateError)) throw e;
+      if (CONTROLS.includes(e.field)) f[e.field].setAttribute('aria-invalid', 'true');
       this.#els.err.hidden = false;
       this.#els.err.textContent = `Cannot estimate: ${e.message}`;
       this.#els.out.classList.add('stale');
@@ -375,6 +430,38 @@ export class VramCalculator extends HTMLElement {
     this.#els.out.classList.remove('stale');
     this.#els.out.innerHTML = resultHtml(r);
     this.dispatchEvent(new CustomEvent('estimate', { detail: r }));
+    this.#fit(s);
+  }
+
+  /** With a device: the fit verdict and the largest context, from the extras module's solver. */
+  async #fit(s) {
+    const el = this.#els.fit;
+    const gpu = this.gpu;
+    if (!gpu) {
+      el.hidden = true;
+      return;
+    }
+    const ticket = (this.#fitTicket += 1);
+    let r;
+    try {
+      const x = await getExtras();
+      r = x.solve({ model: s.model, quant: s.quant, context: String(s.context), sequences: String(s.sequences),
+        runtime: s.runtime, gpu, gpus: String(this.gpus), solve: 'max_context' });
+    } catch (e) {
+      if (ticket !== this.#fitTicket) return;
+      el.hidden = false;
+      el.className = 'fit bad';
+      el.textContent = e instanceof EstimateError && e.field === 'gpu' ? `Device: ${e.message}` : `No fit verdict: ${e.message}`;
+      return;
+    }
+    if (ticket !== this.#fitTicket) return;
+    const on = `${fmtInt(r.plan.count)} × ${r.plan.device.name}`;
+    const max = r.max_context == null ? 'no context fits' : `up to ${fmtInt(r.max_context)} tokens of context fit`;
+    el.hidden = false;
+    el.className = r.plan.fits ? 'fit ok' : 'fit bad';
+    el.dataset.fits = String(r.plan.fits);
+    el.dataset.maxContext = String(r.max_context ?? '');
+    el.innerHTML = `<strong>${r.plan.fits ? 'Fits' : 'Does not fit'}</strong> on ${esc(on)} at ${fmtInt(r.context)} tokens; ${esc(max)}.`;
   }
 }
 
@@ -395,7 +482,7 @@ function resultHtml(r) {
     `<td data-bytes="${p.bytes}">${fmtBytes(p.bytes, 'gb')}</td></tr>`).join('');
   return `<p class="total" data-bytes="${r.total_bytes}"><strong>${fmtBytes(r.total_bytes, 'gb')}</strong>` +
     `<span>${fmtBytes(r.total_bytes, 'gib')}</span></p>` +
-    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${fmtInt(r.context)} tokens × ${fmtInt(r.sequences)} · ` +
+    `<p class="what">${esc(r.model.name)} · ${esc(r.quant.name)} · ${count(r.context, 'token')} × ${fmtInt(r.sequences)} · ` +
     `${esc(r.runtime.name)} · ${fmtParams(r.params_total)} parameters</p>` +
     chart(r) +
     `<table><caption hidden>Where the memory goes</caption><tbody>${rows}</tbody></table>` +
