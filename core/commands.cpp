@@ -93,54 +93,53 @@ std::string experts_in_ram_pattern(uint64_t n, uint64_t n_layer) {
   return "\"blk\\.(" + layers + ")\\.ffn_.*_exps=CPU\"";
 }
 
-LaunchCommand llama_server(const Launcher& l, const Estimate& e, const Plan& p) {
-  LaunchCommand c;
-  Line line{l, l.program};
+// The flags both llama-servers take alike: the file, the whole cache and its slots, the layers on
+// the GPU.
+void llama_start(Line& line, const Estimate& e, const Plan& p) {
   line.add("model_file", repo_name(e) + "-" + e.quant->name + ".gguf");
   line.add("n_ctx", std::to_string(e.context * e.sequences));
   if (e.sequences > 1) line.add("sequences", std::to_string(e.sequences));
   line.add("gpu_layers", std::to_string(p.gpu_layers));
-  if (p.offload == Offload::experts) line.add("cpu_moe_layers", std::to_string(p.cpu_moe_layers));
-  line.add("flash_attn", e.flash_attn ? "on" : "off");
+}
+
+// The KV type, an equal --tensor-split over several devices, and the notes on -m and -c.
+LaunchCommand llama_finish(Line& line, const Estimate& e, const Plan& p, const std::string& file_note) {
   line.add("kv_type", e.kv_type->name);
   if (p.devices.size() > 1) {
     std::string split;
     for (size_t i = 0; i < p.devices.size(); ++i) split += (i ? ",1" : "1");
     line.add("tensor_split", split);
   }
+  LaunchCommand c;
   c.command = line.text;
-  c.notes.push_back("-m: the path of your GGUF file (for a split file, its first part)");
+  c.notes.push_back(file_note);
   c.notes.push_back("-c is the whole cache: " + std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) +
                     " sequence(s)");
   return c;
 }
 
+LaunchCommand llama_server(const Launcher& l, const Estimate& e, const Plan& p) {
+  Line line{l, l.program};
+  llama_start(line, e, p);
+  if (p.offload == Offload::experts) line.add("cpu_moe_layers", std::to_string(p.cpu_moe_layers));
+  line.add("flash_attn", e.flash_attn ? "on" : "off");
+  return llama_finish(line, e, p, "-m: the path of your GGUF file (for a split file, its first part)");
+}
+
 // ik_llama.cpp's llama-server: llama.cpp's flags, -ot for the experts, and its own MLA, attention
 // batch and fused-MoE flags as the runtime profile assumes them.
 LaunchCommand ik_llama_server(const Launcher& l, const Estimate& e, const Plan& p) {
-  LaunchCommand c;
   Line line{l, l.program};
   const ModelArch& a = *e.arch;
-  line.add("model_file", repo_name(e) + "-" + e.quant->name + ".gguf");
-  line.add("n_ctx", std::to_string(e.context * e.sequences));
-  if (e.sequences > 1) line.add("sequences", std::to_string(e.sequences));
-  line.add("gpu_layers", std::to_string(p.gpu_layers));
+  llama_start(line, e, p);
   if (p.offload == Offload::experts) line.add("experts_cpu", experts_in_ram_pattern(p.cpu_moe_layers, a.n_layer));
   if (a.attention == AttentionKind::MLA) line.add("mla", e.runtime->mla_cache == MlaCache::latent_kv ? "1" : "3");
   if (e.flash_attn) line.on("flash_attn");
-  if (a.attention == AttentionKind::MLA) line.add("attn_max_batch", "512");
-  if (a.is_moe()) line.on("fused_moe");
-  line.add("kv_type", e.kv_type->name);
-  if (p.devices.size() > 1) {
-    std::string split;
-    for (size_t i = 0; i < p.devices.size(); ++i) split += (i ? ",1" : "1");
-    line.add("tensor_split", split);
+  if (a.attention == AttentionKind::MLA && e.runtime->attn_max_batch_bytes) {
+    line.add("attn_max_batch", std::to_string(e.runtime->attn_max_batch_bytes >> 20));
   }
-  c.command = line.text;
-  c.notes.push_back("llama-server as ik_llama.cpp builds it; -m: the path of your GGUF file (for a split file, its first part)");
-  c.notes.push_back("-c is the whole cache: " + std::to_string(e.context) + " tokens x " + std::to_string(e.sequences) +
-                    " sequence(s)");
-  return c;
+  if (a.is_moe()) line.on("fused_moe");
+  return llama_finish(line, e, p, "llama-server as ik_llama.cpp builds it; -m: the path of your GGUF file (for a split file, its first part)");
 }
 
 // KTransformers' server (balance_serve backend): the GPU runs attention and the shared parts,

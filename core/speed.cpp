@@ -202,6 +202,9 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 std::string similar_text(const Speed& s) {
   if (s.similar_n == 0) return "no similar setup (" + s.group_label + ") was measured: the expected figure is untested there";
   const auto pct = [](double r) { return std::to_string(int(std::lround(r * 100))); };
+  if (s.similar_n == 1) {
+    return "one similar setup (" + s.group_label + ") was measured, at " + pct(s.similar_lo) + "% of this; n = 1";
+  }
   return "on similar setups (" + s.group_label + "), measured speeds were " + pct(s.similar_lo) + "-" + pct(s.similar_hi) +
          "% of this; n = " + std::to_string(s.similar_n);
 }
