@@ -219,6 +219,10 @@ describe('the calculator page', () => {
 
   test('no layout shift when the result updates', async () => {
     const { page } = await open();
+    // "Your machine" and the calculator's machine panel are placed after the first result (below
+    // the first screen); the result's updates are measured once they are in.
+    await page.waitForFunction(() => document.getElementById('machine') && document.getElementById('machine-panel')
+      && document.getElementById('my-result')?.dataset.ms);
     const top = () => page.$eval('#by-model', (el) => el.getBoundingClientRect().top);
     const before = await top();
     await page.selectOption('#f-model', 'deepseek-r1');
