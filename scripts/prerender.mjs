@@ -16,6 +16,9 @@ import { calculatorApi } from '../web/js/engine.js';
 import { apiHtml, monitorHtml, presetOptions, routeHtml, selfHostPrompt, volumeRows } from '../web/js/cost-view.js';
 import { faqRunHtml } from '../web/js/machine-view.js';
 
+// Style sheets the modules loaded after the first result link themselves.
+const LATE_STYLES = ['machine.css', 'quant.css'];
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -242,7 +245,7 @@ async function writeScriptsAndStyles() {
   }
   if (!esbuild) {
     cpSync(join(web, 'style.css'), join(out, 'style.css'));
-    cpSync(join(web, 'machine.css'), join(out, 'machine.css'));
+    for (const css of LATE_STYLES) cpSync(join(web, css), join(out, css));
     cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
     return [];
   }
@@ -252,7 +255,7 @@ async function writeScriptsAndStyles() {
   const built = await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
     chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020', metafile: true });
   await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
-  await esbuild.build({ ...common, entryPoints: [join(web, 'machine.css')], outfile: join(out, 'machine.css') });
+  for (const css of LATE_STYLES) await esbuild.build({ ...common, entryPoints: [join(web, css)], outfile: join(out, css) });
   // The chunks the entry imports statically (paths relative to the page).
   const entry = Object.entries(built.metafile.outputs).find(([, o]) => o.entryPoint)?.[1];
   return (entry?.imports ?? []).filter((i) => i.kind === 'import-statement')

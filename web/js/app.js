@@ -3,7 +3,7 @@
 import { EstimateError, loadEngine } from './engine.js';
 import { fmtBytes, fmtInt, sentence, short } from './format.js';
 import { setValue } from './forms.js';
-import { PARAMS, queryFromState, stateFromQuery } from './state.js';
+import { PARAMS, QUANT_PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
 import { applyCost, COST_PARAMS, costDefaults, readCost } from './cost-state.js';
@@ -28,7 +28,19 @@ let shownFor = false; // whether the result panel shows settings of this visit (
 let firstTried = false;
 let lastQuery = null;
 let lastHints = '';
-const ALL_PARAMS = [...PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+const ALL_PARAMS = [...PARAMS, ...QUANT_PARAMS, ...HW_PARAMS, ...COST_PARAMS];
+// The custom-mix editor and the GGUF file reader (quant-extras.js) load after the first result.
+let quantExtras = null;
+let quantExtrasPromise = null;
+let startState = {};
+function loadQuantExtras() {
+  quantExtrasPromise ??= import('./quant-extras.js').then((m) => {
+    m.initQuantExtras({ engine, change: update, state: startState });
+    quantExtras = m;
+  });
+  return quantExtrasPromise;
+}
+const ownQuant = (q) => q === 'mix' || q === 'gguf';
 // "Your machine" and the calculator's machine panel load after the first result; until then the
 // address bar keeps their parameters (those starting with "my" or "rs") as they came.
 let machine = null;
@@ -94,6 +106,10 @@ function request(s, suggest = true) {
   else req.model = s.model;
   // on/off as a boolean; anything else (from a link) as it is, for the core to name.
   if (s.flash_attn) req.flash_attn = s.flash_attn === 'on' ? true : s.flash_attn === 'off' ? false : s.flash_attn;
+  if (ownQuant(s.quant)) {
+    if (!quantExtras) throw new EstimateError({ code: 'loading', field: 'quant', message: 'loading' });
+    Object.assign(req, quantExtras.requestFields(s.quant));
+  }
   return req;
 }
 
@@ -109,11 +125,13 @@ function showHints(s) {
 function clearErrors() {
   for (const el of $('calc-form').querySelectorAll('.err')) el.textContent = '';
   for (const el of Object.values(F)) el.removeAttribute('aria-invalid');
+  quantExtras?.clearQuantErrors();
 }
 
 /** Shows the core's message next to the field it names; otherwise above the result. */
 function showError(e, s) {
-  let field = e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
+  const own = quantExtras?.showQuantError(e);
+  let field = own ? '' : e.field in F ? e.field : s.model === 'custom' && e.code !== 'load_failed' ? 'config_text' : '';
   if (e.field === 'config') field = 'config_text';
   if (field) {
     $(`e-${field === 'config_text' ? 'config' : field}`).textContent = e.message;
@@ -133,6 +151,7 @@ function update() {
     lastHints = hintKey;
     showHints(s);
   }
+  quantExtras?.showFor(s.quant);
   clearHardwareErrors();
   try {
     // The hardware section's placement rides on the same estimate; when only its fields are
@@ -175,7 +194,10 @@ function update() {
     }
     performance.mark('result-updated');
   } catch (e) {
-    if (e instanceof EstimateError && e.code === 'needs_planner') {
+    if (e instanceof EstimateError && e.code === 'loading') {
+      statusEl.textContent = 'Loading…';
+      loadQuantExtras().then(update);
+    } else if (e instanceof EstimateError && e.code === 'needs_planner') {
       // A pasted config.json is read by the extras module: fetch it, then estimate.
       statusEl.textContent = 'Loading the full calculator…';
       withPlanner(update);
@@ -232,6 +254,7 @@ function startSections() {
       m.initCost({ onChange: () => writeUrl() });
       m.setCostHardware(costHardware);
     });
+    loadQuantExtras();
     import('./page-extras.js').then((m) => m.init({ range, context: F.context, min: CTX_MIN, max: () => ctxMax, update }));
   }, 0);
   setTimeout(() => withPlanner(() => {
@@ -263,7 +286,10 @@ const tooLong = (text) => {
 
 /** The settings of every section in the address bar, only those that differ from the defaults. */
 function writeUrl(s = readForm()) {
-  const all = { ...s, ...readHardware(), ...readCost() };
+  const all = { ...s, ...(quantExtras?.readQuantExtras() ?? { mix: startState.mix, mix_base: startState.mix_base }),
+    ...readHardware(), ...readCost() };
+  if (all.quant !== 'mix') all.mix = all.mix_base = '';
+  if (all.quant === 'gguf') all.quant = defaults.quant; // a file cannot travel in a link
   const unlinked = s.config_text !== '' && tooLong(s.config_text);
   if (unlinked) all.config_text = '';
   $('n-config').textContent = unlinked
@@ -386,8 +412,9 @@ async function start() {
     return;
   }
   $('version').textContent = engine.version;
-  defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
+  defaults = { ...engine.catalog.defaults, kv_type: '', flash_attn: '', unit: 'gb', config_text: '', mix: '', mix_base: 'Q4_K_M' };
   const state = stateFromQuery(location.search, { ...defaults, ...hardwareDefaults(), ...costDefaults() }, ALL_PARAMS);
+  startState = state;
   applyState(state);
   applyHardware(state);
   applyCost(state);

@@ -188,6 +188,14 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       solve: (request) => call('solve', JSON.stringify(request)),
       /** @param {Uint8Array} bytes the first bytes of a .gguf file */
       inspectGguf: (bytes) => call('inspectGguf', bytes),
+      /**
+       * The header summary as the core wrote it, errors included: {error, need_bytes} says how
+       * much more of the file to read.
+       * @param {Uint8Array} bytes
+       */
+      inspectGgufRaw: (bytes) => JSON.parse(m.inspectGguf(bytes)),
+      /** @param {{name: string, summary: object}[]} shards every file picked: one model's weights */
+      ggufFiles: (shards) => call('ggufFiles', JSON.stringify(shards)),
       /** @param {string} request {files: [{name, size, header_length, header}], index?, config?} */
       inspectSafetensors: (request) => call('inspectSafetensors', request),
       /** The catalogue beyond the R1 family: {models: [...]} (their ids work in estimate). */

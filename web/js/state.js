@@ -12,6 +12,13 @@ export const PARAMS = [
   ['config_text', 'config'],
 ];
 
+// The custom mix over a preset (?quant=mix&mix=...&mixbase=IQ1_S); the user's GGUF file stays out
+// of links.
+export const QUANT_PARAMS = [
+  ['mix', 'mix'],
+  ['mix_base', 'mixbase'],
+];
+
 /**
  * Settings from a query string, defaults filled in. Values stay as typed: the core judges them.
  * `params` lists [state key, query name] pairs: the calculator's, plus those of other sections.

@@ -83,7 +83,8 @@ export function resultHtml(r, unit, open = false) {
   const naive = r.naive_weights_bytes !== r.weights_bytes
     ? `Naive figure for the weights (parameters × ${r.quant.nominal_bits} bits ÷ 8): ${b(r.naive_weights_bytes, unit)}. ` +
       `The real ${esc(r.quant.name)} weights take ${b(r.weights_bytes, unit)}, ${r.bits_per_weight.toFixed(2)} bits per weight.`
-    : `The weights take ${b(r.weights_bytes, unit)}, the same as parameters × ${r.quant.nominal_bits} bits ÷ 8.`;
+    : r.quant.nominal_bits > 0 ? `The weights take ${b(r.weights_bytes, unit)}, the same as parameters × ${r.quant.nominal_bits} bits ÷ 8.`
+      : `The weights take ${b(r.weights_bytes, unit)}, ${r.bits_per_weight.toFixed(2)} bits per weight.`;
   const rows = PARTS.map((part) => {
     const p = r.breakdown.find((x) => x.part === part);
     if (!p) return '';
