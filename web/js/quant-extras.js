@@ -73,7 +73,7 @@ function option(value, label) {
 }
 
 function groupRow([id, label]) {
-  const sel = `<select data-group="${id}" aria-label="${esc(label)}"><option value="">preset's rule</option>` +
+  const sel = `<select data-group="${id}" aria-label="${esc(label)}"><option value="">preset</option>` +
     TYPES.map((t) => `<option>${t}</option>`).join('') + '</select>';
   return `<label class="mix-row"><span>${esc(label)}</span>${sel}</label>`;
 }
