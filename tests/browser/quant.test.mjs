@@ -151,6 +151,7 @@ describe('the custom mix editor', () => {
     const url = page.url();
     assert.match(url, /mix=/);
     await page.screenshot({ path: join(screenshots, 'quant-mix-1280.png'), fullPage: false });
+    assert.deepEqual(await axeViolations(page, '#mix-field'), []);
     const again = await openWithExtras(new URL(url).search);
     await again.page.waitForFunction((t) => Number(document.getElementById('total').dataset.bytes) === t, cli.total_bytes);
     assert.equal(await again.page.inputValue('#f-mix'), MIX);
