@@ -10,6 +10,7 @@
 #include "input.hpp"
 #include "text.hpp"
 #include "json_writer.hpp"
+#include "memo.hpp"
 #include "text.hpp"
 
 namespace vramcalc {
@@ -102,6 +103,15 @@ uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes) {
   bytes += tensor_info_bytes;
   return bytes;
 }
+
+namespace {
+
+Memo<WeightBytes>& weights_memo() {
+  thread_local Memo<WeightBytes> memo;
+  return memo;
+}
+
+}  // namespace
 
 Estimate estimate(const EstimateRequest& req) {
   const Catalog& cat = catalog();
@@ -210,12 +220,13 @@ Estimate estimate(const EstimateRequest& req) {
     e.file_bytes = e.gguf_file->file_bytes;
     e.file_metadata_bytes = e.file_bytes > e.weights.bytes ? e.file_bytes - e.weights.bytes : 0;
   } else if (e.quant->gguf) {
-    e.weights = gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment, req.imatrix);
+    e.weights = weights_memo().get(weights_memo_key(e, split),
+                                   [&] { return gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment, req.imatrix); });
     const uint64_t meta = gguf_metadata_bytes(a, e.weights.tensor_info_bytes);
     e.file_metadata_bytes = pad(meta, cat.gguf_alignment);
     e.file_bytes = e.file_metadata_bytes + e.weights.tensor_data_bytes;
   } else {
-    e.weights = gpu_weight_bytes(*tensors, *e.quant);
+    e.weights = weights_memo().get(weights_memo_key(e, split), [&] { return gpu_weight_bytes(*tensors, *e.quant); });
   }
   // Multimodal checkpoints: GPU runtimes load the vision tower with the language model (in the
   // checkpoint's 16-bit dtype); llama.cpp keeps it in a separate mmproj file.

@@ -8,6 +8,7 @@
 #include "errors.hpp"
 #include "calibration.hpp"
 #include "kv_cache.hpp"
+#include "memo.hpp"
 #include "text.hpp"
 
 namespace vramcalc {
@@ -352,7 +353,10 @@ bool device_runs(const Estimate& e, const Device& d) { return !(is_paged(e) && (
 
 }  // namespace
 
-LayerMap layer_map(const Estimate& e) {
+namespace {
+
+// The weights by layer (no KV cache) of an estimate's model and format.
+LayerMap layer_weights(const Estimate& e) {
   const ModelArch& a = *e.arch;
   const Catalog& cat = catalog();
   const bool split = e.runtime->gguf_split_kv_b && e.quant->gguf;
@@ -395,18 +399,23 @@ LayerMap layer_map(const Estimate& e) {
       if (t.n_dims == 1) m.output_replicated += bytes;
     }
   }
-  // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
-  const uint64_t row = kv_layer_row_bytes(a, e.mla, *e.kv_type);
-  m.kv.resize(a.n_layer);
-  m.kv_row.assign(a.n_layer, row);
-  for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);
+  return m;
+}
+
+}  // namespace
+
+LayerMap layer_map(const Estimate& e) {
+  thread_local Memo<LayerMap> memo;
+  const bool split = e.runtime->gguf_split_kv_b && e.quant->gguf;
+  LayerMap m = memo.get(weights_memo_key(e, split), [&] { return layer_weights(e); });
+  fill_layer_kv(m, e);
   return m;
 }
 
 void fill_layer_kv(LayerMap& m, const Estimate& e) {
   const ModelArch& a = *e.arch;
   // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
-  const uint64_t row = kv_layer_row_bytes(a, e.runtime->mla_cache, *e.kv_type);
+  const uint64_t row = kv_layer_row_bytes(a, e.mla, *e.kv_type);
   m.kv.resize(a.n_layer);
   m.kv_row.assign(a.n_layer, row);
   for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);

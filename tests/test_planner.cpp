@@ -47,6 +47,52 @@ TEST_CASE("the layer map of every catalogue model sums exactly to the estimate's
   }
 }
 
+TEST_CASE("the weights the core keeps per catalogue model and format equal the weights computed afresh") {
+  // A catalogue model's weights and weights by layer are kept after their first estimate; the same
+  // architecture given as a custom config is computed every time. Both orders, imatrix on and off
+  // (IQ3_XXS, IQ4_XS and Q4_0 pick other types with one) and the runtimes that lay DeepSeek's
+  // attention out differently must agree.
+  const auto& models = vramcalc::catalog().models;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t k = 0; k < models.size(); ++k) {
+      const auto& m = models[pass == 0 ? k : models.size() - 1 - k];
+      for (const char* q : {"Q4_K_M", "IQ1_S", "IQ3_XXS", "IQ4_XS", "Q4_0", "INT4"}) {
+        for (const char* rt : {"llama.cpp", "llama.cpp-legacy", "vllm"}) {
+          for (bool imatrix : {false, true}) {
+            CAPTURE(m.arch.id);
+            CAPTURE(q);
+            CAPTURE(rt);
+            CAPTURE(imatrix);
+            vramcalc::EstimateRequest r;
+            r.model = m.arch.id;
+            r.quant = q;
+            r.runtime = rt;
+            r.imatrix = imatrix;
+            r.context = 2048 << pass;
+            const vramcalc::Estimate kept = vramcalc::estimate(r);
+            r.custom = m.arch;
+            const vramcalc::Estimate fresh = vramcalc::estimate(r);
+            REQUIRE(kept.catalog_model != nullptr);
+            REQUIRE(fresh.catalog_model == nullptr);
+            CHECK(kept.weights.bytes == fresh.weights.bytes);
+            CHECK(kept.weights.n_tensors == fresh.weights.n_tensors);
+            CHECK(kept.weights.imatrix_required_tensors == fresh.weights.imatrix_required_tensors);
+            CHECK(kept.file_bytes == fresh.file_bytes);
+            const vramcalc::LayerMap a = vramcalc::layer_map(kept), b = vramcalc::layer_map(fresh);
+            REQUIRE(a.layers.size() == b.layers.size());
+            for (size_t il = 0; il < a.layers.size(); ++il) {
+              CHECK(a.layers[il].routed == b.layers[il].routed);
+              CHECK(a.layers[il].attention == b.layers[il].attention);
+            }
+            CHECK(a.kv == b.kv);
+            CHECK(a.weights_total() == b.weights_total());
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("per-device parts sum to the totals, for layer splits, offload and tensor x pipeline parallel") {
   struct Row { const char* model; const char* quant; const char* runtime; const char* gpu; uint64_t count; Offload off; };
   const Row rows[] = {
