@@ -461,9 +461,17 @@ FitTable fit_table(const FitRequest& req) {
   for (const CatalogModel* cm : models) {
     const ModelArch& a = cm->arch;
     const std::vector<Mode> modes = modes_for(req.machine, a, *rt);
+    std::vector<std::vector<std::pair<std::string, uint64_t>>> listed;  // the tensor types of the formats listed so far
     for (const QuantFormat& q : cat.quants) {
       if (!runtime_runs(*rt, q)) continue;
       const EstimateRequest er = request_on(req.machine, a.id, q.name, req.context, req.sequences);
+      const Estimate e0 = estimate(er);
+      // A preset that writes the same tensors as one already listed is the same file (MXFP4_MOE
+      // on a dense model is Q8_0 throughout): listed once.
+      std::vector<std::pair<std::string, uint64_t>> types;
+      for (const WeightPart& p : e0.weights.parts()) types.emplace_back(p.label, p.tensors);
+      if (q.gguf && std::find(listed.begin(), listed.end(), types) != listed.end()) continue;
+      if (q.gguf) listed.push_back(std::move(types));
       FitRow row;
       row.model = a.id;
       row.model_name = a.name;
@@ -477,7 +485,7 @@ FitTable fit_table(const FitRequest& req) {
       const auto weights = std::make_shared<WeightsCache>();
       for (const Mode& md : modes) evs.emplace_back(er, md.place, weights);
       const bool beyond = req.context > model_cap(a);
-      row.bits_per_weight = bits_per_weight(estimate(er));
+      row.bits_per_weight = bits_per_weight(e0);
       std::vector<Probe> over;  // the modes that do not fit at the required context
       bool no_room = false;
       for (size_t i = 0; i < modes.size() && !beyond && !no_room; ++i) {
@@ -553,6 +561,7 @@ FitTable fit_table(const FitRequest& req) {
           " tokens and reaches the minimum speed of " + std::to_string(int64_t(std::llround(req.min_tokens_per_s))) +
           " tokens/s (expected decode, one sequence)",
       "verdicts are tried fastest first: on the GPUs, GPUs + experts in RAM (MoE), GPUs + layers in RAM, RAM only",
+      "a GGUF preset that writes the same tensor types as one listed before it is the same file and is listed once (MXFP4_MOE on a dense model is Q8_0)",
       "defaults: required context 16384 tokens, minimum speed 10 tokens/s"};
   for (size_t i = 0; i < t.rows.size(); ++i) {
     const FitRow& r = t.rows[i];

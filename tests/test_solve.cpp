@@ -2,6 +2,7 @@
 // never with the solver's own shortcuts (shared weights, skipped speed, bisection).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -315,9 +316,11 @@ TEST_CASE("the fit table's verdicts are the planner's, and the recommendation fo
   fr.min_tokens_per_s = 10;
   const vramcalc::FitTable t = vramcalc::fit_table(fr);
   const vramcalc::Catalog& cat = vramcalc::catalog();
-  size_t gguf = 0;
+  // Every GGUF preset of every model, but MXFP4_MOE on a dense model (Q8_0's file, listed once).
+  size_t gguf = 0, dense = 0;
   for (const auto& q : cat.quants) gguf += q.gguf;
-  CHECK(t.rows.size() == cat.models.size() * gguf);
+  for (const auto& m : cat.models) dense += m.arch.n_expert == 0;
+  CHECK(t.rows.size() == cat.models.size() * gguf - dense);
   REQUIRE(t.recommendation);
   CHECK(*t.recommendation == 0);  // shown first
   const vramcalc::FitRow& rec = t.rows.front();
@@ -355,6 +358,37 @@ TEST_CASE("the fit table's verdicts are the planner's, and the recommendation fo
   const vramcalc::FitTable none = vramcalc::fit_table(fr);
   CHECK_FALSE(none.recommendation.has_value());
   CHECK(none.recommendation_reason.find("lower the context or the minimum speed") != std::string::npos);
+}
+
+TEST_CASE("the fit table lists a file once: no two formats of one model with the same tensor types") {
+  vramcalc::FitRequest fr;
+  fr.machine.place.gpu = "rtx-4090";
+  fr.machine.place.ram_bytes = uint64_t(64) << 30;
+  fr.models = {"deepseek-r1-distill-qwen-7b", "deepseek-r1"};
+  const vramcalc::FitTable t = vramcalc::fit_table(fr);
+  std::vector<std::string> dense, moe;
+  for (const auto& r : t.rows) (r.model == "deepseek-r1" ? moe : dense).push_back(r.quant);
+  // llama-quantize's MXFP4_MOE writes MXFP4 only into expert tensors (ne[2] > 1) and Q8_0
+  // elsewhere: on a dense model it is Q8_0's file.
+  CHECK(std::count(dense.begin(), dense.end(), "Q8_0") == 1);
+  CHECK(std::count(dense.begin(), dense.end(), "MXFP4_MOE") == 0);
+  CHECK(std::count(moe.begin(), moe.end(), "MXFP4_MOE") == 1);
+  CHECK(std::count(moe.begin(), moe.end(), "Q8_0") == 1);
+  for (const auto& [model, quants] : {std::pair{"deepseek-r1-distill-qwen-7b", dense}, std::pair{"deepseek-r1", moe}}) {
+    for (size_t i = 0; i < quants.size(); ++i) {
+      for (size_t j = i + 1; j < quants.size(); ++j) {
+        const vramcalc::Estimate x = testing::run(model, quants[i]), y = testing::run(model, quants[j]);
+        if (!x.quant->gguf || !y.quant->gguf) continue;
+        bool same = x.weights.n_parts == y.weights.n_parts;
+        for (size_t k = 0; same && k < x.weights.n_parts; ++k) {
+          same = std::string(x.weights.parts()[k].label) == y.weights.parts()[k].label && x.weights.parts()[k].tensors == y.weights.parts()[k].tensors;
+        }
+        CAPTURE(quants[i]);
+        CAPTURE(quants[j]);
+        CHECK_FALSE(same);
+      }
+    }
+  }
 }
 
 TEST_CASE("reasoning time is prefill, then every decode step at its own context, summed") {
