@@ -15,8 +15,10 @@ What fits a machine (with --gpu or --custom-gpu, --gpus, --ram-gb, --host, --run
   --sweep             with --offload experts: each --n-cpu-moe; with --offload layers: each -ngl
   --command           add the launch command (llama-server, ollama, vllm serve, sglang)
   vramcalc fit --gpu G [--gpus N] [--ram-gb R] [--host CPU] [--runtime R] [--context N]
-               [--min-speed TPS]   every catalogue model x format: verdict, max context, speed
-               (defaults: context 16384, minimum speed 10 tokens/s)
+               [--min-speed TPS] [--other-models]
+                   every catalogue model x format: verdict, max context, speed (defaults:
+                   context 16384, minimum speed 10 tokens/s); --other-models adds the other
+                   open models (--list-models) after the R1 family
   vramcalc reasoning --model M --quant Q --gpu G [--prompt-tokens P] [--thinking-tokens T]
                [--answer-tokens A]  the context a reasoning trace needs and how long it takes
 )";
@@ -83,6 +85,7 @@ int parse_solve_flag(int& i, int argc, char** argv, json& req, bool as_json) {
   if (arg == "--best-quant") { req["solve"] = "best_quant"; return 1; }
   if (arg == "--sweep") { req["solve"] = "sweep"; return 1; }
   if (arg == "--command") { req["launch_commands"] = true; return 1; }
+  if (arg == "--other-models") { req["other_models"] = true; return 1; }
   if (arg == "--min-speed") return value("min_speed", req["min_speed"]);
   if (arg == "--prompt-tokens") return value("prompt_tokens", req["prompt_tokens"]);
   if (arg == "--thinking-tokens") return value("thinking_tokens", req["thinking_tokens"]);

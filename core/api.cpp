@@ -243,9 +243,7 @@ std::string estimate_value_text(const json& request) {
     EstimateRequest r = request_from_json(request);
     if constexpr (kWithHardware) {
       // The other models' catalogue (data/models_other.json) comes with this module only.
-      if (!r.custom && !catalog().find_model(r.model)) {
-        if (const OtherModel* o = find_other_model(r.model)) r.custom = o->arch;
-      }
+      resolve_other_model(r);
     }
     if constexpr (!kWithHardware) {
       for (const char* f : {"mix", "gpu", "custom_gpu", "gpus", "offload", "gpu_layers", "cpu_moe_layers", "ram_gb", "ram_bytes",

@@ -55,6 +55,14 @@ const OtherModel* find_other_model(const std::string& id) {
   return nullptr;
 }
 
+void resolve_other_model(EstimateRequest& r) {
+  if (r.custom || catalog().find_model(r.model)) return;
+  if (const OtherModel* o = find_other_model(r.model)) {
+    r.custom = o->arch;
+    r.custom_id = "other/" + o->arch.id;
+  }
+}
+
 std::string other_models_json_text() {
   JsonWriter w;
   w.begin_object();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch.hpp"
+#include "estimate.hpp"
 #include "tensors.hpp"
 
 namespace vramcalc {
@@ -28,6 +29,10 @@ struct OtherModel {
 
 const std::vector<OtherModel>& other_models();
 const OtherModel* find_other_model(const std::string& id);  // case-insensitive
+
+// A request for one of these models by id (not a catalogue model of the first-result module):
+// its architecture as the request's custom config, named so the core may keep its weights.
+void resolve_other_model(EstimateRequest& r);
 
 // {"models": [{id, name, group, hf_repo, params_official, params_active_official, context_max,
 //   arch, attention, moe, params_total, params_active, params_vision, params_mtp, note}]}

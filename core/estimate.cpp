@@ -118,6 +118,7 @@ Estimate estimate(const EstimateRequest& req) {
   Estimate e;
   if (req.custom) {
     e.arch = &*req.custom;
+    e.custom_id = req.custom_id;
   } else {
     e.catalog_model = cat.find_model(req.model);
     if (!e.catalog_model) {

@@ -32,6 +32,7 @@ struct GgufFileWeights {
 struct EstimateRequest {
   std::string model = "deepseek-r1-distill-qwen-7b";  // catalog id, ignored when custom is set
   std::optional<ModelArch> custom;                     // from a pasted config.json
+  std::string custom_id;  // set when custom is a catalogue entry (the other models): its weights may be kept
   std::string quant = "Q4_K_M";  // or "checkpoint": the format the model's files ship in
   uint64_t context = 4096;  // tokens per sequence
   uint64_t sequences = 1;   // sequences decoded at once, each with the full context
@@ -54,6 +55,7 @@ inline constexpr uint64_t kMaxUbatch = 65536;
 struct Estimate {
   const ModelArch* arch = nullptr;
   const CatalogModel* catalog_model = nullptr;  // null for a custom config
+  std::string custom_id;                        // the request's: a custom config that is a catalogue entry
   const QuantFormat* quant = nullptr;
   const RuntimeProfile* runtime = nullptr;
   const KvType* kv_type = nullptr;

@@ -1,8 +1,9 @@
 #pragma once
 // What depends only on a catalogue model and a catalogue format (the weights, the weights by
 // layer), kept across calls: the solvers and the page ask for the same pair at many contexts and
-// machines (a max-context search, the fit table at every change of a machine field). Custom
-// configs, mixes, checkpoint formats and the user's files are not kept: they are computed each time.
+// machines (a max-context search, the fit table at every change of a machine field). Pasted
+// configs, mixes, checkpoint formats and the user's files are not kept: they are computed each
+// time (the other models' configs are catalogue entries, named by EstimateRequest::custom_id).
 #include <string>
 #include <unordered_map>
 
@@ -12,8 +13,8 @@ namespace vramcalc {
 
 // The key of an estimate's weights, or "" when they are not to be kept.
 inline std::string weights_memo_key(const Estimate& e, bool split) {
-  if (!e.catalog_model || e.owned_quant || e.gguf_file) return {};
-  return e.catalog_model->arch.id + '\n' + e.quant->name + (split ? "\n1" : "\n0") + (e.imatrix ? "1" : "0");
+  if ((!e.catalog_model && e.custom_id.empty()) || e.owned_quant || e.gguf_file) return {};
+  return (e.catalog_model ? e.catalog_model->arch.id : e.custom_id) + '\n' + e.quant->name + (split ? "\n1" : "\n0") + (e.imatrix ? "1" : "0");
 }
 
 // Values by key, at most kMax of them (all are dropped when full: the catalogue's models x

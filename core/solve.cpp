@@ -4,8 +4,10 @@
 #include <cmath>
 #include <memory>
 
+#include "catalog_other.hpp"
 #include "errors.hpp"
 #include "hardware.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -447,24 +449,39 @@ FitTable fit_table(const FitRequest& req) {
   const RuntimeProfile* rt = cat.find_runtime(req.machine.runtime);
   if (!rt) estimate(request_on(req.machine, cat.models.front().arch.id, "Q4_K_M", req.context, req.sequences));
   FitTable t;
-  std::vector<const CatalogModel*> models;
+  // The R1 family's catalogue, then (when asked) the other open models, given to the estimate as
+  // their configs.
+  struct TableModel {
+    const ModelArch* arch;
+    uint64_t params_total;
+    const char* group;
+  };
+  std::vector<TableModel> models;
   if (req.models.empty()) {
-    for (const CatalogModel& m : cat.models) models.push_back(&m);
+    for (const CatalogModel& m : cat.models) models.push_back({&m.arch, m.params.total, "r1"});
+    if (req.other_models) {
+      for (const OtherModel& o : other_models()) models.push_back({&o.arch, o.params.total, "other"});
+    }
   } else {
     for (const std::string& id : req.models) {
-      const CatalogModel* m = cat.find_model(id);
-      if (!m) throw InputError("unknown_model", "model", "unknown model \"" + id + "\"");
-      models.push_back(m);
+      if (const CatalogModel* m = cat.find_model(id)) {
+        models.push_back({&m->arch, m->params.total, "r1"});
+      } else if (const OtherModel* o = find_other_model(id)) {
+        models.push_back({&o->arch, o->params.total, "other"});
+      } else {
+        throw InputError("unknown_model", "model", "unknown model " + quote_input(id));
+      }
     }
   }
   uint64_t probes = 0;
-  for (const CatalogModel* cm : models) {
-    const ModelArch& a = cm->arch;
+  for (const TableModel& tm : models) {
+    const ModelArch& a = *tm.arch;
     const std::vector<Mode> modes = modes_for(req.machine, a, *rt);
     std::vector<std::vector<std::pair<std::string, uint64_t>>> listed;  // the tensor types of the formats listed so far
     for (const QuantFormat& q : cat.quants) {
       if (!runtime_runs(*rt, q)) continue;
-      const EstimateRequest er = request_on(req.machine, a.id, q.name, req.context, req.sequences);
+      EstimateRequest er = request_on(req.machine, a.id, q.name, req.context, req.sequences);
+      resolve_other_model(er);
       const Estimate e0 = estimate(er);
       // A preset that writes the same tensors as one already listed is the same file (MXFP4_MOE
       // on a dense model is Q8_0 throughout): listed once.
@@ -477,7 +494,8 @@ FitTable fit_table(const FitRequest& req) {
       row.model_name = a.name;
       row.quant = q.name;
       row.runtime = rt->id;
-      row.params_total = cm->params.total;
+      row.params_total = tm.params_total;
+      row.group = tm.group;
       row.verdict = "no_fit";
       std::optional<size_t> fit_mode;
       std::optional<Probe> fit_probe;

@@ -118,6 +118,7 @@ struct FitRow {
   uint64_t ram_bytes = 0;
   uint64_t params_total = 0;
   std::string reason;
+  std::string group = "r1";  // r1: the DeepSeek-R1 family's catalogue; other: the other open models
 };
 
 struct FitRequest {
@@ -125,7 +126,8 @@ struct FitRequest {
   uint64_t context = 16384;  // required context per sequence
   uint64_t sequences = 1;
   double min_tokens_per_s = 10;
-  std::vector<std::string> models;  // empty: the whole catalogue
+  std::vector<std::string> models;  // empty: the whole catalogue (R1 family; other_models adds the rest)
+  bool other_models = false;
 };
 
 struct FitTable {

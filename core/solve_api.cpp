@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.hpp"
+#include "catalog_other.hpp"
 #include "commands.hpp"
 #include "errors.hpp"
 #include "hardware.hpp"
@@ -16,6 +17,13 @@ namespace vramcalc {
 using nlohmann::json;
 
 namespace {
+
+// The estimate request of a solver: any catalogue model, the other models' included.
+EstimateRequest solver_request(const json& req) {
+  EstimateRequest r = request_from_json(req);
+  resolve_other_model(r);
+  return r;
+}
 
 std::string gb(uint64_t bytes) {
   const uint64_t hundredths = uint64_t(std::llround(double(bytes) / 1e7));
@@ -103,7 +111,8 @@ json row_json(const FitRow& r) {
           {"verdict_text", r.verdict_text}, {"offload", offload_name(r.offload)}, {"gpu_layers", r.gpu_layers},
           {"cpu_moe_layers", r.cpu_moe_layers}, {"max_context", count_or_null(r.max_context)},
           {"max_context_binding", r.max_context_binding}, {"decode_tokens_per_s", num_or_null(r.decode_tokens_per_s)},
-          {"vram_bytes", r.vram_bytes}, {"ram_bytes", r.ram_bytes}, {"params_total", r.params_total}, {"reason", r.reason}};
+          {"vram_bytes", r.vram_bytes}, {"ram_bytes", r.ram_bytes}, {"params_total", r.params_total}, {"reason", r.reason},
+          {"group", r.group}};
 }
 
 Machine machine_from(const json& req, const PlanRequest& pr) {
@@ -111,7 +120,7 @@ Machine machine_from(const json& req, const PlanRequest& pr) {
   m.place = pr;
   m.runtime = read_text(req, "runtime", m.runtime);
   m.kv_type = read_text(req, "kv_type", "");
-  const EstimateRequest er = request_from_json(req);  // validates flash_attn and the rest
+  const EstimateRequest er = solver_request(req);  // validates flash_attn and the rest
   m.flash_attn = er.flash_attn;
   return m;
 }
@@ -142,6 +151,10 @@ json fit_json(const json& req) {
       if (!x.is_string()) throw InputError("invalid_models", "models", "models must be a list of catalogue ids");
       fr.models.push_back(x.get<std::string>());
     }
+  }
+  if (present(req, "other_models")) {
+    if (!req["other_models"].is_boolean()) throw InputError("invalid_other_models", "other_models", "other_models must be true or false");
+    fr.other_models = req["other_models"].get<bool>();
   }
   // The smallest model of the table at its smallest format must fit one layer on the device.
   {
@@ -178,7 +191,7 @@ json fit_json(const json& req) {
 
 json reasoning_json(const json& req) {
   PlanRequest pr = device_required(req, "the reasoning budget");
-  const EstimateRequest er = request_from_json(req);
+  const EstimateRequest er = solver_request(req);
   require_a_layer(er, pr);
   ReasoningRequest rr;
   rr.prompt_tokens = read_count(req, "prompt_tokens", 0);
@@ -209,7 +222,7 @@ json reasoning_json(const json& req) {
 
 json commands_json(const json& req) {
   const PlanRequest pr = device_required(req, "launch commands");
-  const EstimateRequest er = request_from_json(req);
+  const EstimateRequest er = solver_request(req);
   const Estimate e = estimate(er);
   const Plan p = plan(e, pr);
   json cmds = json::object(), notes = json::object();
@@ -241,7 +254,7 @@ json solve_value(const json& req) {
     out = estimate_json_value(base_req);
   } else if (what == "max_context") {
     const PlanRequest pr = device_required(req, "the largest context");
-    const EstimateRequest er = request_from_json(req);
+    const EstimateRequest er = solver_request(req);
     require_a_layer(er, pr);
     const MaxContext mc = max_context(er, pr);
     out = estimate_json_value(base_req);
@@ -251,7 +264,7 @@ json solve_value(const json& req) {
     out["max_context_detail"] = max_context_json(mc);
   } else if (what == "best_quant") {
     const PlanRequest pr = device_required(req, "the best format");
-    EstimateRequest er = request_from_json(req);
+    EstimateRequest er = solver_request(req);
     require_a_layer(er, pr);
     const BestFormat bf = best_format(er, pr);
     if (bf.best) base_req["quant"] = bf.best->quant;
@@ -266,7 +279,7 @@ json solve_value(const json& req) {
     out["quality_order"] = bf.order;
   } else if (what == "sweep") {
     const PlanRequest pr = device_required(req, "the offload sweep");
-    const EstimateRequest er = request_from_json(req);
+    const EstimateRequest er = solver_request(req);
     require_a_layer(er, pr);
     const Sweep s = offload_sweep(er, pr);
     out = estimate_json_value(base_req);

@@ -64,6 +64,34 @@ describe('your machine', () => {
     await page.close();
   });
 
+  test('the other open models join as a group of their own, as the CLI ranks them, and a row of theirs opens in the calculator', async () => {
+    const { page, problems } = await openPage(b, '?my=rtx-3090&myram=32&myctx=8192');
+    await waitFit(page);
+    assert.equal(await page.$$eval('#my-table tbody.group', (g) => g.length), 0, 'the R1 family alone by default');
+    await page.check('#my-other');
+    await page.waitForSelector('#my-table tbody.group');
+    assert.match(new URL(page.url()).search, /myother=yes/);
+    const cli = native('fit', '--gpu', 'rtx-3090', '--ram-gb', '32', '--context', '8192', '--min-speed', '10', '--other-models');
+    assert.equal(await page.$eval('#my-rec', (el) => el.dataset.model), cli.recommendation.model);
+    assert.equal(await page.$eval('#my-rec', (el) => el.dataset.quant), cli.recommendation.quant);
+    const shown = await page.$$eval('#my-table tbody tr button[data-row]', (bs) => bs.map((x) => Number(x.dataset.row)));
+    const others = await page.$$eval('#my-table tbody.group tr button[data-row]', (bs) => bs.map((x) => Number(x.dataset.row)));
+    assert.ok(others.length > 0, 'rows of the other models');
+    for (const i of others) assert.equal(cli.rows[i].group, 'other');
+    for (const i of shown.filter((x) => !others.includes(x))) assert.equal(cli.rows[i].group, 'r1');
+    // The first of them, in the calculator: the other models' group joins the picker.
+    const row = cli.rows[others[0]];
+    const cell = await page.$eval(`#my-table button[data-row="${others[0]}"]`, (x) => x.closest('tr').querySelector('td[data-label="Max context"]').textContent);
+    assert.ok(cell.replace(/\D/g, '') === String(row.max_context ?? '').replace(/\D/g, '') || row.max_context == null, `max context ${cell}`);
+    await page.click(`#my-table button[data-row="${others[0]}"]`);
+    await page.waitForFunction((m) => document.getElementById('f-model').value === m, row.model);
+    assert.equal(await page.inputValue('#f-quant'), row.quant);
+    const est = native('--model', row.model, '--quant', row.quant, '--context', '8192');
+    await page.waitForFunction((t) => Number(document.getElementById('total').dataset.bytes) === t, est.total_bytes);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('a link restores the machine; bad input names its field; the reasoning panel answers', async () => {
     const { page, problems } = await openPage(b, '?model=deepseek-r1-distill-qwen-7b&gpu=rtx-4090&my=rtx-4070-ti-super&myram=32&myctx=32768&rst=20000');
     await waitFit(page);

@@ -377,7 +377,13 @@ async function renderTables() {
 }
 
 /** A row of "Your machine": the calculator and the hardware section take its settings. */
-function applyRow({ model, quant, runtime, context, hw }) {
+function applyRow(row, loaded = false) {
+  const { model, quant, runtime, context, hw } = row;
+  // A row of the other open models: their group joins the model picker first.
+  if (!loaded && ![...F.model.options].some((o) => o.value === model)) {
+    loadMoreModels().then((mm) => mm.show()).then(() => applyRow(row, true));
+    return;
+  }
   setSelect(F.model, model);
   setSelect(F.quant, quant);
   setSelect(F.runtime, runtime);

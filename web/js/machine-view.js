@@ -11,7 +11,7 @@ const tokens = (n) => (n == null ? 'none' : fmtInt(n));
  * the calculator's own (cloned from the page), so they are not sent twice. */
 export function machineSectionHtml() {
   return `<h2 id="my-title">Your machine: what can it run?</h2>
-<p>Tell the engine what you have. It tries every model of the R1 family in every format the runtime runs, places each the way the runtime would (all on the GPUs, MoE experts in RAM, layers in RAM, or RAM only), finds the largest context that fits and the speed to expect, and recommends one. Choose a row to see it in full in the calculator.</p>
+<p>Tell the engine what you have. It tries every model of the R1 family (and, if you tick the box, the other open models) in every format the runtime runs, places each the way the runtime would (all on the GPUs, MoE experts in RAM, layers in RAM, or RAM only), finds the largest context that fits and the speed to expect, and recommends one. Choose a row to see it in full in the calculator.</p>
 <div class="calc">
 <form id="my-form" class="inputs" novalidate>
 <div class="row">
@@ -26,6 +26,7 @@ export function machineSectionHtml() {
 <div class="field"><label for="my-ctx">Context needed (tokens)</label><input id="my-ctx" name="context" type="text" inputmode="numeric" autocomplete="off" value="16384" aria-describedby="h-my-ctx e-my-ctx"><p class="hint" id="h-my-ctx">R1 thinks about 12,000 tokens on a hard problem.</p><p class="err" id="e-my-ctx"></p></div>
 <div class="field"><label for="my-speed">Minimum speed (tokens/s)</label><input id="my-speed" name="min_speed" type="text" inputmode="decimal" autocomplete="off" value="10" aria-describedby="e-my-speed"><p class="err" id="e-my-speed"></p></div>
 </div>
+<div class="field check"><label><input id="my-other" name="other_models" type="checkbox"> Also the other open models (Llama, Qwen, Mistral, Gemma, gpt-oss, Phi, GLM, Kimi)</label></div>
 </form>
 <div class="results">
 <p id="my-status" class="status" role="status"></p>
@@ -55,7 +56,12 @@ export function fitHtml(fit, unit, showAll = false) {
     : `<p class="verdict bad" id="my-rec">${esc(fit.recommendation_reason)}.</p>`;
   const fits = fit.rows.filter((r) => r.verdict !== 'no_fit').length;
   const shown = showAll ? fit.rows.length : Math.min(fit.rows.length, Math.max(fits, 1), 12);
-  const rows = fit.rows.slice(0, shown).map((r, i) => rowHtml(r, i, unit, rec && i === 0)).join('');
+  // The R1 family first, then the other open models (when asked for) as a group of their own,
+  // each in the ranking's order; a row's button names its place in the ranking.
+  const ranked = fit.rows.slice(0, shown).map((r, i) => rowHtml(r, i, unit, rec && i === 0));
+  const ofGroup = (g) => ranked.filter((_, i) => (fit.rows[i].group ?? 'r1') === g).join('');
+  const others = ofGroup('other');
+  const rows = others ? `${ofGroup('r1')}</tbody><tbody class="group"><tr><th scope="colgroup" colspan="7">Other open models</th></tr>${others}` : ranked.join('');
   const more = fit.rows.length > shown
     ? `<p><button type="button" id="my-more">Show all ${fmtInt(fit.rows.length)} rows (${fmtInt(fit.rows.length - fits)} do not fit)</button></p>` : '';
   return `${head}

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 
 /** State keys -> URL parameters; app.js keeps any parameter starting with "my" or "rs" for us. */
 export const MACHINE_PARAMS = [
-  ['my_gpu', 'my'], ['my_gpus', 'myn'], ['my_ram', 'myram'], ['my_rt', 'myrt'], ['my_ctx', 'myctx'], ['my_speed', 'myspeed'],
+  ['my_gpu', 'my'], ['my_gpus', 'myn'], ['my_ram', 'myram'], ['my_rt', 'myrt'], ['my_ctx', 'myctx'], ['my_speed', 'myspeed'], ['my_other', 'myother'],
   ['rs_prompt', 'rsp'], ['rs_think', 'rst'], ['rs_answer', 'rsa'],
 ];
 
@@ -41,12 +41,14 @@ function solve(request) {
 /** The machine as a request for the core. */
 function machineRequest(s) {
   const req = { gpu: s.my_gpu, gpus: s.my_gpus, runtime: s.my_rt, context: s.my_ctx, min_speed: s.my_speed };
+  if (s.my_other) req.other_models = true;
   if (s.my_ram !== '') req.ram_gb = s.my_ram;
   return req;
 }
 
 /** The machine form's own fields (the reasoning inputs live in the panel). */
-const machineFields = () => ({ my_gpu: F.my_gpu, my_gpus: F.my_gpus, my_ram: F.my_ram, my_rt: F.my_rt, my_ctx: F.my_ctx, my_speed: F.my_speed });
+const machineFields = () => ({ my_gpu: F.my_gpu, my_gpus: F.my_gpus, my_ram: F.my_ram, my_rt: F.my_rt, my_ctx: F.my_ctx, my_speed: F.my_speed,
+  my_other: F.my_other });
 
 function renderFit() {
   const s = readFields(machineFields());
@@ -108,7 +110,7 @@ function initSection() {
   const rt = $('my-rt');
   for (const o of $('f-runtime').options) rt.add(new Option(o.text, o.value, o.defaultSelected, o.defaultSelected));
   F = {
-    my_gpu: gpu, my_gpus: $('my-gpus'), my_ram: $('my-ram'), my_rt: rt, my_ctx: $('my-ctx'), my_speed: $('my-speed'),
+    my_gpu: gpu, my_gpus: $('my-gpus'), my_ram: $('my-ram'), my_rt: rt, my_ctx: $('my-ctx'), my_speed: $('my-speed'), my_other: $('my-other'),
     rs_prompt: null, rs_think: null, rs_answer: null,
   };
   $('my-form').addEventListener('input', () => {
