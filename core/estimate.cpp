@@ -106,9 +106,25 @@ uint64_t gguf_metadata_bytes(const ModelArch& a, uint64_t tensor_info_bytes) {
 
 namespace {
 
-Memo<WeightBytes>& weights_memo() {
+// A custom config's tensors by group and its parameter counts.
+struct LaidOut {
+  std::vector<TensorGroup> groups;
+  ParamCounts params;
+  uint64_t mtp = 0;
+};
+
+// The weights of a catalogue model and format, kept (memo.hpp) outside the calculator module:
+// there each estimate is a new form input, and the first result's bytes count most.
+template <class Compute>
+WeightBytes kept_weights(const Estimate& e, bool split, Compute compute) {
+#if VRAMCALC_LEAN
+  (void)e;
+  (void)split;
+  return compute();
+#else
   thread_local Memo<WeightBytes> memo;
-  return memo;
+  return memo.get(weights_memo_key(e, split), compute);
+#endif
 }
 
 }  // namespace
@@ -191,6 +207,7 @@ Estimate estimate(const EstimateRequest& req) {
   // Weights.
   const bool split = rt.gguf_split_kv_b && e.quant->gguf;
   std::vector<TensorGroup> custom_groups;
+  LaidOut laid_here;  // a custom config's tensors, when not kept
   const std::vector<TensorGroup>* tensors;
   // A mix whose entries name layer ranges needs every layer's tensors apart.
   bool by_layer = false;
@@ -205,10 +222,27 @@ Estimate estimate(const EstimateRequest& req) {
     e.params = e.catalog_model->params;
     e.params_mtp = e.catalog_model->params_mtp;
   } else {
-    custom_groups = group_tensors(enumerate_tensors(a, TensorLayout{split}), by_layer);
-    tensors = &custom_groups;
-    e.params = count_params(a, custom_groups);
-    e.params_mtp = mtp_params(a);
+    // A pasted config is laid out each time; a catalogue entry given as a config (the other
+    // models) once per layout, outside the calculator module (the first result), which
+    // estimates only the catalogue.
+    auto lay = [&] {
+      LaidOut x;
+      x.groups = group_tensors(enumerate_tensors(a, TensorLayout{split}), by_layer);
+      x.params = count_params(a, x.groups);
+      x.mtp = mtp_params(a);
+      return x;
+    };
+#if VRAMCALC_LEAN
+    laid_here = lay();
+    const LaidOut& l = laid_here;
+#else
+    thread_local Memo<LaidOut> laid;
+    const std::string key = req.custom_id.empty() ? std::string() : req.custom_id + (split ? "\n1" : "\n0") + (by_layer ? "1" : "0");
+    const LaidOut& l = laid.get(key, lay);
+#endif
+    tensors = &l.groups;
+    e.params = l.params;
+    e.params_mtp = l.mtp;
   }
   if (e.gguf_file) {
     e.weights = WeightBytes{};
@@ -221,13 +255,13 @@ Estimate estimate(const EstimateRequest& req) {
     e.file_bytes = e.gguf_file->file_bytes;
     e.file_metadata_bytes = e.file_bytes > e.weights.bytes ? e.file_bytes - e.weights.bytes : 0;
   } else if (e.quant->gguf) {
-    e.weights = weights_memo().get(weights_memo_key(e, split),
+    e.weights = kept_weights(e, split,
                                    [&] { return gguf_weight_bytes(a, *tensors, *e.quant, cat.ggml_types, cat.gguf_alignment, req.imatrix); });
     const uint64_t meta = gguf_metadata_bytes(a, e.weights.tensor_info_bytes);
     e.file_metadata_bytes = pad(meta, cat.gguf_alignment);
     e.file_bytes = e.file_metadata_bytes + e.weights.tensor_data_bytes;
   } else {
-    e.weights = weights_memo().get(weights_memo_key(e, split), [&] { return gpu_weight_bytes(*tensors, *e.quant); });
+    e.weights = kept_weights(e, split, [&] { return gpu_weight_bytes(*tensors, *e.quant); });
   }
   // Multimodal checkpoints: GPU runtimes load the vision tower with the language model (in the
   // checkpoint's 16-bit dtype); llama.cpp keeps it in a separate mmproj file.

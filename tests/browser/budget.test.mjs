@@ -4,13 +4,14 @@
 // below is the figure this build reaches, rounded up a little, so it cannot grow unnoticed. It
 // rose from 73 KiB and 8 requests with the catalogue's V3 and R1-0528 rows, the new runtimes and
 // IQ presets (compiled into the calculator module as constructors: 43 KiB of its code), custom
-// mixes (a preset copied per estimate), and the modules the Your-machine section shares with the
-// first script, split into their own chunks.
+// mixes (a preset copied per estimate), the modules the Your-machine section shares with the
+// first script, split into their own chunks, and (90 KiB) the first script's hooks for the custom
+// mix and the GGUF file reader and the estimate's name for a catalogue entry given as a config.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firstResultBytes, openBrowser } from './harness.mjs';
 
-const BUDGET_GZIP = 89 * 1024;
+const BUDGET_GZIP = 90 * 1024;
 const TARGET_GZIP = 33 * 1024;
 const MAX_REQUESTS = 10;
 

@@ -65,6 +65,18 @@ expect_json "fit" '
     if (!(k in r.rows[0])) throw new Error("row missing " + k);
   if (r.recommendation && r.rows[0].model !== r.recommendation.model) throw new Error("recommendation first");' \
   fit --gpu rtx-4090 --ram-gb 64 --host cpu-ddr5-5600-2ch --runtime llama.cpp --context 16384 --min-speed 10
+expect_json "fit: the R1 family alone by default" '
+  if (r.rows.some((x) => x.group !== "r1")) throw new Error("only the R1 family");' \
+  fit --gpu rtx-4090 --ram-gb 64
+expect_json "fit --other-models: the other open models as their own group" '
+  const other = r.rows.filter((x) => x.group === "other");
+  if (!other.some((x) => x.model === "llama-3.1-8b")) throw new Error("Llama 3.1 8B among the other models");
+  if (!r.rows.some((x) => x.group === "r1")) throw new Error("the R1 family stays");' \
+  fit --gpu rtx-4090 --ram-gb 64 --other-models
+expect_json "max context of an other model" '
+  if (!(r.max_context > 0)) throw new Error("a max context");
+  if (r.model.name !== "Llama 3.1 8B") throw new Error("the model");' \
+  --model llama-3.1-8b --gpu rtx-4090 --max-context
 expect_json "sweep" '
   if (!r.sweep || !Array.isArray(r.sweep.points) || r.sweep.points.length < 2) throw new Error("sweep");
   if (r.sweep.points[0].cpu_moe_layers !== 0) throw new Error("starts with all experts on the GPUs");' \
