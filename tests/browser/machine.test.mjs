@@ -79,6 +79,7 @@ describe('your machine', () => {
     assert.ok(others.length > 0, 'rows of the other models');
     for (const i of others) assert.equal(cli.rows[i].group, 'other');
     for (const i of shown.filter((x) => !others.includes(x))) assert.equal(cli.rows[i].group, 'r1');
+    assert.ok(shown.some((i) => cli.rows[i].group === 'r1'), 'the R1 family stays first, with its own rows');
     // The first of them, in the calculator: the other models' group joins the picker.
     const row = cli.rows[others[0]];
     const cell = await page.$eval(`#my-table button[data-row="${others[0]}"]`, (x) => x.closest('tr').querySelector('td[data-label="Max context"]').textContent);

@@ -54,16 +54,20 @@ export function fitHtml(fit, unit, showAll = false) {
   const head = rec
     ? `<p class="verdict ok" id="my-rec" data-model="${esc(rec.model)}" data-quant="${esc(rec.quant)}"><strong>Run ${esc(rec.model_name)} at ${esc(rec.quant)}</strong>, ${esc(rec.verdict_text)}: up to ${tokens(rec.max_context)} tokens of context, about ${tps(rec.decode_tokens_per_s)} tokens/s. <button type="button" data-row="0">Open in the calculator</button></p>`
     : `<p class="verdict bad" id="my-rec">${esc(fit.recommendation_reason)}.</p>`;
-  const fits = fit.rows.filter((r) => r.verdict !== 'no_fit').length;
-  const shown = showAll ? fit.rows.length : Math.min(fit.rows.length, Math.max(fits, 1), 12);
   // The R1 family first, then the other open models (when asked for) as a group of their own,
-  // each in the ranking's order; a row's button names its place in the ranking.
-  const ranked = fit.rows.slice(0, shown).map((r, i) => rowHtml(r, i, unit, rec && i === 0));
-  const ofGroup = (g) => ranked.filter((_, i) => (fit.rows[i].group ?? 'r1') === g).join('');
-  const others = ofGroup('other');
-  const rows = others ? `${ofGroup('r1')}</tbody><tbody class="group"><tr><th scope="colgroup" colspan="7">Other open models</th></tr>${others}` : ranked.join('');
-  const more = fit.rows.length > shown
-    ? `<p><button type="button" id="my-more">Show all ${fmtInt(fit.rows.length)} rows (${fmtInt(fit.rows.length - fits)} do not fit)</button></p>` : '';
+  // each in the ranking's order and cut alike (the rows that fit, at most 12, until "Show all");
+  // a row's button names its place in the ranking.
+  const groups = ['r1', 'other'].map((g) => fit.rows.map((r, i) => [r, i]).filter(([r]) => (r.group ?? 'r1') === g));
+  let hidden = 0;
+  const body = groups.map((rows) => {
+    const fits = rows.filter(([r]) => r.verdict !== 'no_fit').length;
+    const shown = showAll ? rows.length : Math.min(rows.length, Math.max(fits, 1), 12);
+    hidden += rows.length - shown;
+    return rows.slice(0, shown).map(([r, i]) => rowHtml(r, i, unit, rec && i === 0)).join('');
+  });
+  const rows = groups[1].length ? `${body[0]}</tbody><tbody class="group"><tr><th scope="colgroup" colspan="7">Other open models</th></tr>${body[1]}` : body[0];
+  const more = hidden
+    ? `<p><button type="button" id="my-more">Show all ${fmtInt(fit.rows.length)} rows (${fmtInt(fit.rows.filter((r) => r.verdict === 'no_fit').length)} do not fit)</button></p>` : '';
   return `${head}
 <div class="scroll" tabindex="0" role="region" aria-label="Table: what fits this machine">
 <table class="data" id="my-table"><thead><tr><th scope="col">Model and format</th><th scope="col">Verdict at ${fmtInt(fit.context)} tokens</th><th scope="col">Max context</th><th scope="col">Tokens/s</th><th scope="col">VRAM</th><th scope="col">RAM</th><th scope="col"><span class="sr">Open</span></th></tr></thead>
