@@ -34,7 +34,7 @@ struct Speed {
   double decode_aggregate = 0;
   double decode_expected_per_sequence = 0;
   double decode_expected_aggregate = 0;
-  double prefill = 0;               // tokens/s, upper bound; 0 when unknown
+  double prefill = 0;               // tokens/s from peak compute (an estimate, tests/test_speed_accuracy.cpp); 0 when unknown
   double step_ms = 0;               // one decode step, upper bound
   double weights_read_per_token = 0;  // one sequence
   double kv_read_per_token = 0;       // one sequence at the context
