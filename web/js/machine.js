@@ -113,8 +113,18 @@ function initSection() {
     my_gpu: gpu, my_gpus: $('my-gpus'), my_ram: $('my-ram'), my_rt: rt, my_ctx: $('my-ctx'), my_speed: $('my-speed'), my_other: $('my-other'),
     rs_prompt: null, rs_think: null, rs_answer: null,
   };
+  // With the other open models the table takes a moment (hundreds of model x format rows): the
+  // form shows the change and says so first, then computes.
+  let pending = 0;
   $('my-form').addEventListener('input', () => {
-    renderFit();
+    cancelAnimationFrame(pending);
+    if (F.my_other.checked) {
+      $('my-status').textContent = 'Computing every model and format…';
+      $('my-result').classList.add('stale');
+      pending = requestAnimationFrame(() => setTimeout(renderFit, 0));
+    } else {
+      renderFit();
+    }
     onChange();
   });
   $('my-form').addEventListener('submit', (ev) => ev.preventDefault());
