@@ -8,7 +8,6 @@
 #include "errors.hpp"
 #include "calibration.hpp"
 #include "kv_cache.hpp"
-#include "memo.hpp"
 #include "text.hpp"
 
 namespace vramcalc {
@@ -24,50 +23,9 @@ const char* offload_name(Offload o) {
   return "none";
 }
 
-uint64_t LayerMap::weights_total() const {
-  uint64_t s = token_embd + output;
-  for (const LayerWeights& l : layers) s += l.total();
-  return s;
-}
-
-uint64_t LayerMap::kv_total() const {
-  uint64_t s = 0;
-  for (uint64_t b : kv) s += b;
-  return s;
-}
 
 namespace {
 
-// Tensors that vLLM's DeepSeek/Llama/Qwen2 models keep whole on every tensor-parallel rank:
-// norms and biases (1-D), the MoE router and expert bias (ReplicatedLinear gate), and MLA's
-// down-projections q_a_proj / kv_a_proj_with_mqa (ReplicatedLinear in
-// vllm/model_executor/models/deepseek_v2.py DeepseekV2MLAAttention).
-bool tp_replicated(const Tensor& t) {
-  if (t.n_dims == 1) return true;
-  switch (t.role) {
-    case Role::ffn_gate_inp: case Role::ffn_gate_inp_shexp: case Role::exp_probs_b:
-    case Role::attn_q_a: case Role::attn_kv_a_mqa:
-      return true;
-    default:
-      return false;
-  }
-}
-
-void add_to_layer(LayerWeights& l, const Tensor& t, uint64_t bytes) {
-  switch (t.role) {
-    case Role::ffn_gate: case Role::ffn_up: case Role::ffn_down:
-      l.dense_ffn += bytes; break;
-    case Role::ffn_gate_exps: case Role::ffn_up_exps: case Role::ffn_down_exps:
-      l.routed += bytes; break;
-    case Role::ffn_gate_inp_shexp: case Role::ffn_gate_shexp: case Role::ffn_up_shexp: case Role::ffn_down_shexp:
-      l.shared += bytes; break;
-    case Role::ffn_norm: case Role::ffn_gate_inp: case Role::exp_probs_b:
-      l.router += bytes; break;
-    default:
-      l.attention += bytes; break;
-  }
-  if (tp_replicated(t)) l.replicated += bytes;
-}
 
 uint64_t share(uint64_t x, uint64_t n, uint64_t r) { return x / n + (r < x % n ? 1 : 0); }
 
@@ -350,78 +308,6 @@ std::string layout_text(const Layout& l, const Estimate& e) {
 }
 
 bool device_runs(const Estimate& e, const Device& d) { return !(is_paged(e) && (d.is_cpu() || d.is_apple())); }
-
-}  // namespace
-
-namespace {
-
-// The weights by layer (no KV cache) of an estimate's model and format.
-LayerMap layer_weights(const Estimate& e) {
-  const ModelArch& a = *e.arch;
-  const Catalog& cat = catalog();
-  const bool split = e.runtime->gguf_split_kv_b && e.quant->gguf;
-  std::vector<Tensor> custom;
-  const std::vector<Tensor>* tensors;
-  if (e.catalog_model) {
-    tensors = split ? &e.catalog_model->tensors_split : &e.catalog_model->tensors_legacy;
-  } else {
-    custom = enumerate_tensors(a, TensorLayout{split});
-    tensors = &custom;
-  }
-  LayerMap m;
-  m.tied = a.tied_embeddings;
-  m.layers.resize(a.n_layer);
-  GgufTypeWalker walker(a, *e.quant, cat.ggml_types, e.imatrix, count_attention_wv(*tensors));
-  // GPU formats: a tensor's size depends only on its role and shape; consecutive blocks repeat them.
-  struct Memo { Role role; uint64_t ne0, ne1, ne2; uint64_t bytes; };
-  std::vector<Memo> memo;
-  for (const Tensor& t : *tensors) {
-    uint64_t bytes = 0;
-    if (e.quant->gguf) {
-      const GgmlType type = walker.next(t);
-      bytes = t.rows() * row_bytes(cat.ggml_types, type, t.ne0);
-    } else {
-      auto it = std::find_if(memo.begin(), memo.end(), [&](const Memo& x) {
-        return x.role == t.role && x.ne0 == t.ne0 && x.ne1 == t.ne1 && x.ne2 == t.ne2;
-      });
-      if (it == memo.end()) {
-        memo.push_back({t.role, t.ne0, t.ne1, t.ne2, gpu_weight_bytes(std::vector<Tensor>{t}, *e.quant).bytes});
-        it = memo.end() - 1;
-      }
-      bytes = it->bytes;
-    }
-    if (t.layer >= 0) {
-      add_to_layer(m.layers[size_t(t.layer)], t, bytes);
-    } else if (t.role == Role::token_embd) {
-      m.token_embd += bytes;
-    } else {
-      m.output += bytes;
-      if (t.n_dims == 1) m.output_replicated += bytes;
-    }
-  }
-  return m;
-}
-
-}  // namespace
-
-LayerMap layer_map(const Estimate& e) {
-  thread_local Memo<LayerMap> memo;
-  const bool split = e.runtime->gguf_split_kv_b && e.quant->gguf;
-  LayerMap m = memo.get(weights_memo_key(e, split), [&] { return layer_weights(e); });
-  fill_layer_kv(m, e);
-  return m;
-}
-
-void fill_layer_kv(LayerMap& m, const Estimate& e) {
-  const ModelArch& a = *e.arch;
-  // KV: the rows of kv_cache(), per layer, the sliding-window layers at their cap.
-  const uint64_t row = kv_layer_row_bytes(a, e.mla, *e.kv_type);
-  m.kv.resize(a.n_layer);
-  m.kv_row.assign(a.n_layer, row);
-  for (uint32_t il = 0; il < a.n_layer; ++il) m.kv[il] = row * (a.is_swa_layer(il) ? e.kv.cells_swa : e.kv.cells);
-}
-
-namespace {
 
 uint64_t n_moe_layers(const ModelArch& a) {
   uint64_t n = 0;
@@ -802,80 +688,6 @@ Suggestion suggest_gpu(const Estimate& e, const std::string& datacenter_id) {
   }
   s.multi = minimum_layout(e, m, *s.multi_device, nullptr);
   return s;
-}
-
-namespace {
-
-json device_json(const Device& d) {
-  return {{"id", d.id}, {"name", d.name}, {"class", d.device_class},
-          {"memory_bytes", d.memory_bytes}, {"usable_bytes", d.usable_bytes},
-          {"bandwidth_gb_per_s", d.bandwidth_gb_per_s},
-          {"fp16_tflops", d.fp16_tflops > 0 ? json(d.fp16_tflops) : json(nullptr)}};
-}
-
-json layout_json(const Layout& l) {
-  return {{"kind", l.kind}, {"count", l.count}, {"tp", l.tp}, {"pp", l.pp}, {"description", l.description}};
-}
-
-json part_json(const DevicePart& p) {
-  json j = {{"label", p.label},
-            {"layers", p.layers},
-            {"layer_first", p.layer_first >= 0 ? json(p.layer_first) : json(nullptr)},
-            {"layer_last", p.layer_last >= 0 ? json(p.layer_last) : json(nullptr)},
-            {"output_layer", p.output_layer},
-            {"input_layer", p.input_layer},
-            {"expert_layers", p.expert_layers},
-            {"weights_bytes", p.weights_bytes},
-            {"weights_replicated_bytes", p.weights_replicated_bytes},
-            {"weights_duplicated_bytes", p.weights_duplicated_bytes},
-            {"kv_cache_bytes", p.kv_bytes},
-            {"kv_replicated", p.kv_replicated},
-            {"compute_buffer_bytes", p.compute_bytes},
-            {"cuda_graph_bytes", p.cuda_graph_bytes},
-            {"runtime_reserved_bytes", p.reserved_bytes},
-            {"output_buffer_bytes", p.output_buffer_bytes},
-            {"total_bytes", p.total_bytes},
-            {"budget_bytes", p.budget_bytes ? json(p.budget_bytes) : json(nullptr)},
-            {"headroom_bytes", p.budget_bytes ? json(int64_t(p.budget_bytes) - int64_t(p.total_bytes)) : json(nullptr)},
-            {"fits", p.budget_bytes ? json(p.fits) : json(nullptr)}};
-  return j;
-}
-
-}  // namespace
-
-json to_json(const Plan& p) {
-  json devices = json::array();
-  for (const DevicePart& d : p.devices) devices.push_back(part_json(d));
-  json j = {{"device", device_json(p.device)},
-            {"count", p.count},
-            {"layout", layout_json(p.layout)},
-            {"offload", {{"mode", offload_name(p.offload)}, {"gpu_layers", p.gpu_layers}, {"cpu_moe_layers", p.cpu_moe_layers}}},
-            {"fits", p.fits},
-            {"headroom_bytes", p.headroom_bytes},
-            {"shortfall_bytes", p.headroom_bytes < 0 ? uint64_t(-p.headroom_bytes) : uint64_t(0)},
-            {"devices", devices},
-            {"host", part_json(p.host)},
-            {"ram_needed_bytes", p.ram_needed_bytes},
-            {"ram_bytes", p.ram_bytes ? json(*p.ram_bytes) : json(nullptr)},
-            {"split", p.split},
-            {"replicated", p.replicated},
-            {"notes", p.notes},
-            {"minimum", p.minimum ? layout_json(*p.minimum) : json(nullptr)},
-            {"minimum_reason", p.minimum_reason}};
-  return j;
-}
-
-json to_json(const Suggestion& s) {
-  auto dev = [](const Device* d) {
-    return d ? json{{"id", d->id}, {"name", d->name}, {"memory_bytes", d->memory_bytes}, {"class", d->device_class}}
-             : json(nullptr);
-  };
-  json multi = nullptr;
-  if (s.multi_device) {
-    multi = {{"id", s.multi_device->id}, {"name", s.multi_device->name},
-             {"layout", s.multi ? layout_json(*s.multi) : json(nullptr)}};
-  }
-  return {{"single", dev(s.single)}, {"apple", dev(s.apple)}, {"multi", multi}};
 }
 
 }  // namespace vramcalc
