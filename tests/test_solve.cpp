@@ -374,7 +374,9 @@ TEST_CASE("the fit table lists a file once: no two formats of one model with the
   CHECK(std::count(dense.begin(), dense.end(), "MXFP4_MOE") == 0);
   CHECK(std::count(moe.begin(), moe.end(), "MXFP4_MOE") == 1);
   CHECK(std::count(moe.begin(), moe.end(), "Q8_0") == 1);
-  for (const auto& [model, quants] : {std::pair{"deepseek-r1-distill-qwen-7b", dense}, std::pair{"deepseek-r1", moe}}) {
+  for (const auto& group : {std::pair{"deepseek-r1-distill-qwen-7b", dense}, std::pair{"deepseek-r1", moe}}) {
+    const char* model = group.first;
+    const std::vector<std::string>& quants = group.second;
     for (size_t i = 0; i < quants.size(); ++i) {
       for (size_t j = i + 1; j < quants.size(); ++j) {
         const vramcalc::Estimate x = testing::run(model, quants[i]), y = testing::run(model, quants[j]);
