@@ -207,6 +207,8 @@ for (const name of ['vramcalc', 'vramcalc-extras']) {
   await writeGlue(join(wasmDir, `${name}.js`), join(out, `${name}.js`));
   cpSync(join(wasmDir, `${name}.wasm`), join(out, `${name}.wasm`));
 }
+// The solvers' worker, a classic script next to the extras glue it loads.
+await writeGlue(join(web, 'solve-worker.js'), join(out, 'solve-worker.js'));
 console.log(`prerender: wrote ${out} (engine ${version})`);
 
 /**

@@ -65,8 +65,10 @@ describe('your machine', () => {
   });
 
   test('the other open models join as a group of their own, as the CLI ranks them, and a row of theirs opens in the calculator', async () => {
-    const { page, problems } = await openPage(b, '?my=rtx-3090&myram=32&myctx=8192');
+    const { page, problems, requests } = await openPage(b, '?my=rtx-3090&myram=32&myctx=8192');
     await waitFit(page);
+    // Computed in the solvers' worker, off the page's thread.
+    assert.ok(requests.some((u) => new URL(u).pathname.endsWith('/solve-worker.js')), 'the worker was started');
     assert.equal(await page.$$eval('#my-table tbody.group', (g) => g.length), 0, 'the R1 family alone by default');
     await page.check('#my-other');
     await page.waitForSelector('#my-table tbody.group');
@@ -90,6 +92,22 @@ describe('your machine', () => {
     const est = native('--model', row.model, '--quant', row.quant, '--context', '8192');
     await page.waitForFunction((t) => Number(document.getElementById('total').dataset.bytes) === t, est.total_bytes);
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('where the worker cannot start, the page computes the same table itself', async () => {
+    const { page, problems } = await openPage(b, '?my=rtx-3090&myn=2&myctx=32768', { block: '**/solve-worker.js' });
+    await waitFit(page);
+    const cli = native('fit', '--gpu', 'rtx-3090', '--gpus', '2', '--ram-gb', '64', '--context', '32768', '--min-speed', '10');
+    assert.equal(await page.$eval('#my-rec', (el) => el.dataset.model), cli.recommendation.model);
+    assert.equal(await page.$eval('#my-rec', (el) => el.dataset.quant), cli.recommendation.quant);
+    const rows = await page.$$eval('#my-table tbody tr', (trs) => trs.length);
+    assert.ok(rows > 0);
+    // A change after the failure is answered too.
+    await page.fill('#my-ctx', '8192');
+    const small = native('fit', '--gpu', 'rtx-3090', '--gpus', '2', '--ram-gb', '64', '--context', '8192', '--min-speed', '10');
+    await page.waitForFunction((q) => document.querySelector('#my-rec')?.dataset.quant === q, small.recommendation.quant);
+    assert.deepEqual(problems.filter((p) => !/solve-worker|ERR_FAILED/.test(p)), []);
     await page.close();
   });
 

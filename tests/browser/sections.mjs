@@ -20,9 +20,13 @@ export function native(...args) {
 export const screenshots = join(root, 'tests', 'browser', 'screenshots');
 export const axeSource = () => readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-/** Opens the page in the browser `b` and waits for the first result (or a status message). */
-export async function openPage(b, query = '', { width = 1280, height = 900, colorScheme = 'light' } = {}) {
+/**
+ * Opens the page in the browser `b` and waits for the first result (or a status message).
+ * `block`: a URL pattern whose requests fail (a file the page must do without).
+ */
+export async function openPage(b, query = '', { width = 1280, height = 900, colorScheme = 'light', block = null } = {}) {
   const page = await b.context.newPage();
+  if (block) await page.route(block, (r) => r.abort());
   await page.setViewportSize({ width, height });
   await page.emulateMedia({ colorScheme });
   const requests = [];

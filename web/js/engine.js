@@ -163,6 +163,62 @@ function addScript(src) {
 let extrasPromise = null;
 
 /**
+ * The solvers in a worker (web/solve-worker.js), for answers that take long (the fit table):
+ * solveOff(request) resolves to [parsed answer, ms the core took] or rejects with EstimateError.
+ * Where a worker cannot start or fails, the same request is answered here on the page's thread by
+ * the extras module, so the answer never depends on the worker.
+ */
+let worker;
+const waiting = new Map();
+let nextId = 1;
+
+function solveHere(request) {
+  return loadExtras().then((x) => {
+    const t0 = performance.now();
+    const out = x.solve(request);
+    return [out, performance.now() - t0];
+  });
+}
+
+function workerFailed() {
+  worker?.terminate();
+  worker = null;
+  for (const w of waiting.values()) solveHere(w.request).then(w.resolve, w.reject);
+  waiting.clear();
+}
+
+export function solveOff(request) {
+  if (worker === undefined) {
+    try {
+      worker = typeof Worker === 'function' ? new Worker('solve-worker.js') : null;
+    } catch {
+      worker = null;
+    }
+    if (worker) {
+      worker.onmessage = ({ data }) => {
+        const w = waiting.get(data.id);
+        if (!w) return;
+        if (data.failed !== undefined) {
+          workerFailed();
+          return;
+        }
+        waiting.delete(data.id);
+        const out = JSON.parse(data.text);
+        if (out && out.error) w.reject(new EstimateError(out.error));
+        else w.resolve([out, data.ms]);
+      };
+      worker.onerror = workerFailed;
+    }
+  }
+  if (!worker) return solveHere(request);
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { request, resolve, reject });
+    worker.postMessage({ id, request: JSON.stringify(request) });
+  });
+}
+
+/**
  * The extras module, loaded on first call (later calls share the same promise; a failed load is
  * retried on the next call). Resolves to { cost(request) -> result, inspectGguf(bytes) -> result,
  * version }; rejects with EstimateError.

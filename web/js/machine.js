@@ -2,7 +2,7 @@
 // family, recommendation first) and the calculator's machine panel (memory against context with
 // the largest context that fits, the MoE offload sweep, the reasoning budget, the launch command).
 // Loaded after the first result; every figure comes from the core's solvers in the extras module.
-import { EstimateError, loadExtras } from './engine.js';
+import { EstimateError, loadExtras, solveOff } from './engine.js';
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
 import { commandsHtml, contextChartSvg, fitHtml, machineSectionHtml, panelHtml, reasoningHtml, sweepChartSvg } from './machine-view.js';
 
@@ -50,23 +50,54 @@ function machineRequest(s) {
 const machineFields = () => ({ my_gpu: F.my_gpu, my_gpus: F.my_gpus, my_ram: F.my_ram, my_rt: F.my_rt, my_ctx: F.my_ctx, my_speed: F.my_speed,
   my_other: F.my_other });
 
-function renderFit() {
-  const s = readFields(machineFields());
-  clearFieldErrors(machineFields());
-  $('my-status').textContent = '';
+// The table is computed in a worker (engine.js solveOff): one request at a time, and when the
+// form changes meanwhile, one more with its latest values once the answer is in.
+let fitBusy = false;
+let fitAgain = false;
+
+async function renderFit() {
+  if (fitBusy) {
+    fitAgain = true;
+    return;
+  }
+  fitBusy = true;
   try {
-    const [out, ms] = timed(() => solve({ solve: 'fit', ...machineRequest(s) }));
+    do {
+      fitAgain = false;
+      await renderFitOnce();
+    } while (fitAgain);
+  } finally {
+    fitBusy = false;
+  }
+}
+
+async function renderFitOnce() {
+  const s = readFields(machineFields());
+  const el = $('my-result');
+  // A slow answer (the other models, a slow device) says so after a moment; a quick one does not.
+  const slow = setTimeout(() => {
+    $('my-status').textContent = F.my_other.checked ? 'Computing every model and format…' : 'Computing…';
+    el.classList.add('stale');
+  }, 150);
+  const t0 = performance.now();
+  try {
+    const [out, ms] = await solveOff({ solve: 'fit', ...machineRequest(s) });
+    clearFieldErrors(machineFields());
+    $('my-status').textContent = '';
     fit = out;
-    const el = $('my-result');
     el.innerHTML = fitHtml(fit, unit, showAll);
     el.dataset.ms = ms.toFixed(2);
+    el.dataset.wait = (performance.now() - t0).toFixed(2);
     el.classList.remove('stale');
   } catch (e) {
     if (!(e instanceof EstimateError)) throw e;
-    const key = fitFields()[e.field] ?? (e.field === 'host' ? 'my_gpu' : 'my_gpu');
+    clearFieldErrors(machineFields());
+    const key = fitFields()[e.field] ?? 'my_gpu';
     showFieldError(F[key], e.message);
     $('my-status').textContent = `Cannot answer: ${e.message}.`;
-    $('my-result').classList.add('stale');
+    el.classList.add('stale');
+  } finally {
+    clearTimeout(slow);
   }
 }
 
@@ -113,18 +144,8 @@ function initSection() {
     my_gpu: gpu, my_gpus: $('my-gpus'), my_ram: $('my-ram'), my_rt: rt, my_ctx: $('my-ctx'), my_speed: $('my-speed'), my_other: $('my-other'),
     rs_prompt: null, rs_think: null, rs_answer: null,
   };
-  // With the other open models the table takes a moment (hundreds of model x format rows): the
-  // form shows the change and says so first, then computes.
-  let pending = 0;
   $('my-form').addEventListener('input', () => {
-    cancelAnimationFrame(pending);
-    if (F.my_other.checked) {
-      $('my-status').textContent = 'Computing every model and format…';
-      $('my-result').classList.add('stale');
-      pending = requestAnimationFrame(() => setTimeout(renderFit, 0));
-    } else {
-      renderFit();
-    }
+    renderFit();
     onChange();
   });
   $('my-form').addEventListener('submit', (ev) => ev.preventDefault());
@@ -133,7 +154,7 @@ function initSection() {
     if (!btn) return;
     if (btn.id === 'my-more') {
       showAll = true;
-      renderFit();
+      $('my-result').innerHTML = fitHtml(fit, unit, showAll);
       $('my-table').querySelector('tbody tr:last-child button')?.focus();
       return;
     }
