@@ -1,8 +1,9 @@
-// The catalogue tables the WebAssembly build compiles (tools/catalog_tables.cpp) hold the same
-// catalogue as the data files parsed at run time: printed back field by field, both are the same
-// text, and estimates from a model the tables completed equal the parsed model's.
+// The catalogue tables the WebAssembly build compiles (tools/catalog_tables.cpp: the fields as
+// bytes, tools/catalog_blob.hpp) hold the same catalogue as the data files parsed at run time:
+// printed back field by field as C++ source, both are the same text, and estimates from a model the tables completed equal the parsed model's.
 #include <doctest/doctest.h>
 
+#include "catalog_blob.hpp"
 #include "catalog_source.hpp"
 
 using namespace vramcalc;
@@ -34,4 +35,42 @@ TEST_CASE("the printer keeps text and numbers exact") {
   CHECK(out == "3.0");
   out.clear();
   CHECK_THROWS(catalog_source::put(out, std::string("a\0b", 3)));
+}
+
+TEST_CASE("the catalogue bytes read back exactly, and broken bytes are an error") {
+  struct Sample {
+    bool b;
+    int64_t neg;
+    uint64_t big;
+    double d;
+    std::string s;
+    std::vector<int> v;
+    std::array<uint32_t, 2> a;
+  };
+  const Sample in{true, -1234567890123LL, UINT64_MAX, 0.1, std::string("a\0\xff\"z", 5), {-1, 0, 300}, {{7u, 70000u}}};
+  std::string bytes;
+  catalog_blob::encode(bytes, in);
+  Sample out{};
+  catalog_blob::Reader r(bytes.data(), bytes.size());
+  catalog_blob::decode(r, out);
+  CHECK(r.done());
+  CHECK(out.b);
+  CHECK(out.neg == in.neg);
+  CHECK(out.big == in.big);
+  CHECK(out.d == 0.1);
+  CHECK(out.s == in.s);
+  CHECK(out.v == in.v);
+  CHECK(out.a == in.a);
+  // Cut short anywhere, the reader says so rather than reading past the end.
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    catalog_blob::Reader cut(bytes.data(), n);
+    Sample x{};
+    CHECK_THROWS(catalog_blob::decode(cut, x));
+  }
+  // The whole catalogue: its bytes decode to a catalogue that prints as the parsed one.
+  std::string all;
+  catalog_blob::encode(all, catalog());
+  const Catalog back = catalog_blob::decode_catalog(all.data(), all.size());
+  CHECK(catalog_source::file(back) == catalog_source::file(catalog()));
+  CHECK_THROWS(catalog_blob::decode_catalog((all + "x").data(), all.size() + 1));
 }

@@ -1,11 +1,12 @@
-// Writes the catalogue as C++ source (catalog_source.hpp) to the file named on the command line:
+// Writes the catalogue as C++ source (catalog_blob.hpp: its fields as bytes) to the file named on
+// the command line:
 // the native build parses data/*.json as always, and the WebAssembly build compiles the result,
 // so the page's module neither carries a JSON parser for its catalogue nor parses at start-up.
 #include <cstdio>
 #include <exception>
 #include <fstream>
 
-#include "catalog_source.hpp"
+#include "catalog_blob.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -13,7 +14,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const std::string text = vramcalc::catalog_source::file(vramcalc::catalog());
+    const std::string text = vramcalc::catalog_blob::file(vramcalc::catalog());
     std::ofstream out(argv[1], std::ios::binary);
     out << text;
     if (!out.flush()) {

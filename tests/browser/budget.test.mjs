@@ -3,15 +3,17 @@
 // serves it. The issue's target is 33 KiB, half the best open-source peer's 65.5 KiB; the budget
 // below is the figure this build reaches, rounded up a little, so it cannot grow unnoticed. It
 // rose from 73 KiB and 8 requests with the catalogue's V3 and R1-0528 rows, the new runtimes and
-// IQ presets (compiled into the calculator module as constructors: 43 KiB of its code), custom
+// IQ presets (then compiled into the calculator module as constructors), custom
 // mixes (a preset copied per estimate), the modules the Your-machine section shares with the
 // first script, split into their own chunks, and (90 KiB) the first script's hooks for the custom
 // mix and the GGUF file reader and the estimate's name for a catalogue entry given as a config.
+// It fell to 85 KiB with the catalogue compiled in as bytes read at start-up (tools/catalog_blob.hpp)
+// instead of constructors: the calculator module 52.0 KiB, was 57.3.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firstResultBytes, openBrowser } from './harness.mjs';
 
-const BUDGET_GZIP = 90 * 1024;
+const BUDGET_GZIP = 85 * 1024;
 const TARGET_GZIP = 33 * 1024;
 const MAX_REQUESTS = 10;
 
@@ -25,6 +27,7 @@ describe('bytes before the first result', () => {
   test(`stay within the budget (${BUDGET_GZIP / 1024} KiB gzip; target ${TARGET_GZIP / 1024} KiB)`, async () => {
     const r = await firstResultBytes(b, '/');
     const list = r.files.map((f) => `${f.path} ${(f.gzip / 1024).toFixed(1)} KiB`).join(', ');
+    console.log(`# ${(r.gzip / 1024).toFixed(1)} KiB gzip in ${r.files.length} requests before the first result: ${list}`);
     assert.ok(r.gzip <= BUDGET_GZIP, `${(r.gzip / 1024).toFixed(1)} KiB gzip before the first result: ${list}`);
     assert.ok(r.files.length <= MAX_REQUESTS, `${r.files.length} requests before the first result: ${list}`);
     // The planner, the cost section's code and the extras module come after it.
