@@ -8,23 +8,51 @@ const SCALES = {
 
 export const UNIT_NAMES = { gb: 'GB', gib: 'GiB' };
 
-// Building an Intl.NumberFormat costs tens of microseconds and toLocaleString with options builds
-// one per call, so each set of options gets one formatter, made on first use and kept.
-const formatters = new Map();
-function formatter(min, max, significant = false) {
-  const key = `${min}|${max}|${significant}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const opts = significant ? { maximumSignificantDigits: max } : { minimumFractionDigits: min, maximumFractionDigits: max };
-    f = new Intl.NumberFormat('en-US', opts);
-    formatters.set(key, f);
-  }
-  return f;
+// Numbers as en-US writes them ("1,234.5"), without Intl: the first Intl.NumberFormat of a page
+// loads the locale's data, a long task on a phone before the first figure. The rounding is
+// Intl's (half away from zero, on the shortest decimal that reads back as the same double), which
+// tests/fuzz/number-format.test.mjs checks against Intl itself.
+function group(int) {
+  let out = '';
+  let i = int.length;
+  for (; i > 3; i -= 3) out = `,${int.slice(i - 3, i)}${out}`;
+  return int.slice(0, i) + out;
 }
+
+/** `v` with between `min` and `max` decimals: trailing zeros past `min` dropped. */
+function decimals(v, min, max) {
+  const a = Math.abs(v);
+  let digits = String(a);
+  if (/e/.test(digits)) {
+    // Beyond 1e21 or below 1e-6: rare here, so Intl's formatter, made only then.
+    return new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max }).format(v);
+  }
+  let [int, frac = ''] = digits.split('.');
+  if (frac.length > max) {
+    const up = frac.charCodeAt(max) >= 53;  // the first dropped digit is 5 or more
+    frac = frac.slice(0, max);
+    if (up) {
+      // Add one unit in the last kept place, carrying through the fraction and the integer.
+      const all = (int + frac).split('');
+      let k = all.length - 1;
+      for (; k >= 0 && all[k] === '9'; k--) all[k] = '0';
+      if (k >= 0) all[k] = String.fromCharCode(all[k].charCodeAt(0) + 1);
+      else all.unshift('1');
+      digits = all.join('');
+      int = digits.slice(0, digits.length - max);
+      frac = digits.slice(digits.length - max);
+    }
+  }
+  while (frac.length > min && frac.endsWith('0')) frac = frac.slice(0, -1);
+  frac = frac.padEnd(min, '0');
+  const body = group(int) + (frac ? `.${frac}` : '');
+  return v < 0 || Object.is(v, -0) ? `-${body}` : body;
+}
+
 /** Exactly `digits` decimals: "1,234.50". */
-export const fixed = (v, digits) => formatter(digits, digits).format(v);
+export const fixed = (v, digits) => decimals(v, digits, digits);
 /** Up to `digits` decimals, none forced. */
-const upTo = (v, digits) => formatter(0, digits).format(v);
+const upTo = (v, digits) => decimals(v, 0, digits);
 
 /** "404.5 GB", "9.87 GiB", "68.6 KiB": the largest prefix up to G whose value is at least 1. */
 export function fmtBytes(bytes, unit = 'gb') {
@@ -58,11 +86,11 @@ export function fmtUsd(usd) {
   if (typeof usd !== 'number' || !Number.isFinite(usd)) return '—';
   if (usd === 0) return '$0';
   for (const [div, word] of [[1e12, 'trillion'], [1e9, 'billion']]) {
-    if (usd >= div) return `$${(usd / div).toLocaleString('en-US', { maximumFractionDigits: usd / div >= 100 ? 0 : 1 })} ${word}`;
+    if (usd >= div) return `$${upTo(usd / div, usd / div >= 100 ? 0 : 1)} ${word}`;
   }
   if (usd >= 1000) return `$${fixed(usd, 0)}`;
   if (usd >= 0.1) return `$${fixed(usd, 2)}`;
-  return `$${formatter(0, 2, true).format(Number(usd.toPrecision(2)))}`;
+  return `$${new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 }).format(Number(usd.toPrecision(2)))}`;
 }
 
 /** Rates and other figures with up to `digits` decimals: "503.1", "80,802", "0.75". */

@@ -3,6 +3,7 @@
 // the largest context that fits, the MoE offload sweep, the reasoning budget, the launch command).
 // Loaded after the first result; every figure comes from the core's solvers in the extras module.
 import { EstimateError, loadExtras, solveOff } from './engine.js';
+import { fmtInt } from './format.js';
 import { clearFieldErrors, fieldDefaults, readFields, setValue, showFieldError } from './forms.js';
 import { commandsHtml, contextChartSvg, fitHtml, machineSectionHtml, panelHtml, reasoningHtml, sweepChartSvg } from './machine-view.js';
 
@@ -216,7 +217,7 @@ function renderChart(calc, r) {
     $('mp-chart').dataset.ctx = String(calc.estimate.context);
     $('mp-chart').dataset.maxContext = String(mc.max_context ?? '');
     $('mp-status').textContent = mc.max_context
-      ? `Up to ${mc.max_context.toLocaleString('en-US')} tokens per sequence fit: ${mc.max_context_detail.explanation}.`
+      ? `Up to ${fmtInt(mc.max_context)} tokens per sequence fit: ${mc.max_context_detail.explanation}.`
       : `Nothing fits: ${mc.max_context_detail.explanation}.`;
   } else {
     $('mp-status').textContent = 'Choose a device in the hardware section below, or open a row of “Your machine”, to see the largest context that fits, the offload sweep and the launch command.';
