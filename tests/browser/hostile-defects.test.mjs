@@ -284,6 +284,8 @@ describe('defects found by hostile use of the page', () => {
       await page.setChecked('#embed-compact', compact);
       for (const model of models) {
         await page.selectOption('#f-model', model);
+        // The panel follows the form once the page is idle.
+        await page.waitForFunction((m) => document.getElementById('embed-code').value.includes(`model=${m}`), model);
         const snippet = await page.inputValue('#embed-code');
         const height = Number(/height="(\d+)"/.exec(snippet)[1]);
         await host.setContent(snippet.replace('loading="lazy"', ''));

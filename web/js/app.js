@@ -143,7 +143,52 @@ function showError(e, s) {
   summary(null);
 }
 
+let shownHtml = '';
+/** The memory result, its summary and the context's maximum; the figures are redrawn only when they change. */
+function showResult(r) {
+  const html = resultHtml(r, unit, resultEl.querySelector('details')?.open);
+  if (html !== shownHtml || resultEl.classList.contains('stale')) {
+    resultEl.innerHTML = html;
+    shownHtml = html;
+  }
+  resultEl.classList.remove('stale');
+  statusEl.textContent = '';
+  if (r.model.context_max && r.model.context_max !== ctxMax) {
+    ctxMax = r.model.context_max;
+    $('ctx-max').textContent = fmtInt(ctxMax);
+  }
+  syncSlider();
+  summary(r);
+  if (!shownFor) {
+    shownFor = true;
+    performance.mark('first-result');
+  }
+}
+
+// After an edit of the calculator's form, the memory result comes from the calculator module at
+// once, and the full estimate (placement, speed, and the sections that follow them) in the next
+// task: an input shows its figure without waiting for the planner.
+let fullPending = 0;
+function edited() {
+  clearTimeout(fullPending);
+  if (engine.hasPlanner) {
+    let r = null;
+    try {
+      r = engine.quick(request(readForm()));
+    } catch {
+      // A request the form cannot make yet (a file still to pick): update() says so.
+    }
+    if (r) {
+      showResult(r);
+      fullPending = setTimeout(update, 0);
+      return;
+    }
+  }
+  update();
+}
+
 function update() {
+  clearTimeout(fullPending);
   const s = readForm();
   clearErrors();
   const hintKey = `${s.model}|${s.quant}|${s.runtime}`;
@@ -179,19 +224,7 @@ function update() {
       setCostHardware(r.plan ? { plan: r.plan, speed: r.speed } : null);
     }
     machine?.calcChanged(request(s, false), hwError ? {} : hwReq, unit);
-    resultEl.innerHTML = resultHtml(r, unit, resultEl.querySelector('details')?.open);
-    resultEl.classList.remove('stale');
-    statusEl.textContent = '';
-    if (r.model.context_max && r.model.context_max !== ctxMax) {
-      ctxMax = r.model.context_max;
-      $('ctx-max').textContent = fmtInt(ctxMax);
-    }
-    syncSlider();
-    summary(r);
-    if (!shownFor) {
-      shownFor = true;
-      performance.mark('first-result');
-    }
+    showResult(r);
     performance.mark('result-updated');
   } catch (e) {
     if (e instanceof EstimateError && e.code === 'loading') {
@@ -441,7 +474,7 @@ async function start() {
     clearTimeout(pending);
     // A config.json of megabytes takes a while to read: typing in it estimates once it pauses.
     if (ev.target === F.config_text && F.config_text.value.length > BIG_CONFIG) pending = setTimeout(update, 300);
-    else update();
+    else edited();
   });
   $('calc-form').addEventListener('submit', (ev) => ev.preventDefault());
   for (const radio of document.querySelectorAll('input[name="unit"]')) {

@@ -73,9 +73,18 @@ if (code) {
       render();
     });
   }
+  // Below the fold, so it follows once the page is idle, not within the input that changed it.
+  let queued = false;
   const follow = () => {
     applied = true;
-    render();
+    if (queued) return;
+    queued = true;
+    const run = () => {
+      queued = false;
+      render();
+    };
+    if (globalThis.requestIdleCallback) requestIdleCallback(run, { timeout: 300 });
+    else setTimeout(run, 50);
   };
   // The page marks each result it shows; a reader's change is followed even when it is an error.
   if ('PerformanceObserver' in window) {

@@ -133,6 +133,21 @@ export async function loadEngine({ create = globalThis.createVramcalcModule, mod
      *   a needs_planner error naming the field.
      */
     estimate: (request) => (full ? full(request) : calculator(request)),
+    /**
+     * The calculator module's answer when it can take the request (a catalogue model's fields),
+     * else null; an error is null too, for the full estimate to report. Its figures are the
+     * extras module's for the same fields (tests/wasm/module.test.mjs), so the page shows them at
+     * once and places the model after.
+     */
+    quick: (request) => {
+      const { args, needs } = fieldArgs(request, catalog.defaults);
+      if (needs) return null;
+      try {
+        return call('estimateFields', ...args);
+      } catch {
+        return null;
+      }
+    },
     /** True once estimates go to the extras module, which has the hardware planner. */
     get hasPlanner() {
       return full !== null;
