@@ -6,20 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { fixed, fmtInt, fmtNum, fmtShort } from '../../web/js/format.js';
+import { rng } from './rng.mjs';
 
 const runs = Number(process.env.FUZZ_FORMAT_RUNS ?? 200000);
-
-// splitmix32: the same cases on every machine.
-function rng(s) {
-  let state = s >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
 
 const intl = (min, max) => new Intl.NumberFormat('en-US', { minimumFractionDigits: min, maximumFractionDigits: max });
 const F = [0, 1, 2, 3].map((d) => ({ exact: intl(d, d), upTo: intl(0, d) }));

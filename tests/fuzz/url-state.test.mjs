@@ -12,22 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
 import { PARAMS, queryFromState, stateFromQuery } from '../../web/js/state.js';
+import { rng } from './rng.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const runs = Number(process.env.FUZZ_URL_RUNS ?? 200000);
 const seed = Number(process.env.FUZZ_URL_SEED ?? 20261201);
-
-// splitmix32: the same cases on every machine.
-function rng(s) {
-  let state = s >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
 
 const defaults = { model: 'deepseek-r1-distill-qwen-7b', quant: 'Q4_K_M', context: 4096, sequences: 1, runtime: 'llama.cpp',
   kv_type: '', flash_attn: '', unit: 'gb', config_text: '' };
