@@ -72,6 +72,20 @@ export async function expectSearch(page, expected) {
   assert.equal(new URL(page.url()).search, expected);
 }
 
+/** Like expectSearch, for a query that matches `re` (a RegExp). */
+export async function expectSearchMatch(page, re) {
+  await page.waitForFunction(([src, flags]) => new RegExp(src, flags).test(location.search), [re.source, re.flags],
+    { timeout: 5000 }).catch(() => {});
+  assert.match(new URL(page.url()).search, re);
+}
+
+/** Like expectSearch, for one parameter of the query (null: absent). */
+export async function expectParam(page, key, value) {
+  await page.waitForFunction(([k, v]) => new URLSearchParams(location.search).get(k) === v, [key, value],
+    { timeout: 5000 }).catch(() => {});
+  assert.equal(new URL(page.url()).searchParams.get(key), value);
+}
+
 /**
  * What a cold visit requests before performance.mark('first-result'): each response started
  * before the mark, with its size as served and as gzip -9 would send it (how a static host

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser } from './harness.mjs';
+import { expectParam, openBrowser } from './harness.mjs';
 import { native, openPage, screenshots } from './sections.mjs';
 
 let b;
@@ -31,7 +31,7 @@ describe('defects found by hostile use of the page', () => {
     assert.equal(want.suggested_gpu.multi.layout, null, 'the CLI finds no count either');
     await page.waitForFunction((t) => document.getElementById('total').dataset.bytes === String(t), want.total_bytes);
     assert.match(await text(page, '#result'), /none up to 64 devices/);
-    assert.equal(new URL(page.url()).searchParams.get('seq'), '2048');
+    await expectParam(page, 'seq', '2048');
     assert.equal(await text(page, '#status'), '');
     assert.doesNotMatch(await text(page, '#hw-status'), /Cannot read/);
     assert.deepEqual(problems, []);
@@ -80,7 +80,7 @@ describe('defects found by hostile use of the page', () => {
     assert.equal(await text(page, '#e-ram'), '', 'not an input error');
     assert.equal(await page.getAttribute('#f-ram', 'aria-invalid'), null);
     assert.doesNotMatch(await text(page, '#hw-result'), /tokens\/s/, 'no speed for a plan that cannot run');
-    assert.equal(new URL(page.url()).searchParams.get('ram'), '256');
+    await expectParam(page, 'ram', '256');
     // Enough RAM: it fits again.
     await page.fill('#f-ram', '1024');
     await page.waitForFunction(() => document.getElementById('hw-verdict').dataset.fits === 'true');
@@ -154,7 +154,7 @@ describe('defects found by hostile use of the page', () => {
     assert.equal(await ctx(), '768');
     assert.equal(await page.getAttribute('#f-context-range', 'aria-valuetext'), '768 tokens');
     assert.equal(await dataNum(page, '#total'), native('--model', 'deepseek-r1-distill-qwen-7b', '--context', '768').total_bytes);
-    assert.equal(new URL(page.url()).searchParams.get('ctx'), '768');
+    await expectParam(page, 'ctx', '768');
     await page.close();
   });
 
@@ -174,7 +174,7 @@ describe('defects found by hostile use of the page', () => {
     await page.waitForFunction(() => document.getElementById('n-config').textContent !== '');
     assert.match(await text(page, '#n-config'), /^Too long for a link \(5,500,\d{3} characters\)/);
     assert.ok(page.url().length < 2000, `the address holds ${page.url().length} characters`);
-    assert.equal(new URL(page.url()).searchParams.get('model'), 'custom');
+    await expectParam(page, 'model', 'custom');
     // A keystroke's handler returns at once; the estimate follows when typing pauses.
     const ms = await page.$eval('#f-config', (el) => {
       el.value += ' ';
@@ -233,7 +233,7 @@ describe('defects found by hostile use of the page', () => {
     }
     assert.equal(await dataNum(page, '#total'), native('--model', 'deepseek-r1', '--quant', 'Q4_K_M').total_bytes);
     await hwVerdict(page);
-    assert.equal(new URL(page.url()).searchParams.get('model'), 'deepseek-r1');
+    await expectParam(page, 'model', 'deepseek-r1');
     assert.deepEqual(problems, []);
     await page.close();
   });

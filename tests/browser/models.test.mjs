@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser } from './harness.mjs';
+import { expectSearchMatch, openBrowser } from './harness.mjs';
 import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
 let b;
@@ -48,7 +48,7 @@ describe('other open models and safetensors headers', () => {
     const shown = (await page.textContent('#result')).replace(/\s+/g, ' ');
     assert.ok(shown.includes((want.total_bytes / 1e9).toFixed(1)), `${(want.total_bytes / 1e9).toFixed(1)} GB in ${shown.slice(0, 300)}`);
     assert.match(await page.textContent('#h-model'), /vision tower/);
-    assert.match(new URL(page.url()).search, /model=gemma-3-27b/);
+    await expectSearchMatch(page, /model=gemma-3-27b/);
     await page.screenshot({ path: join(screenshots, 'other-models.png') });
     assert.deepEqual(await axeViolations(page, '#calculator'), []);
     assert.deepEqual(problems, []);

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openBrowser } from './harness.mjs';
+import { expectSearchMatch, openBrowser } from './harness.mjs';
 import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
 // ggml type ids (ggml.h) and block layouts (ggml-common.h) of the types written here.
@@ -148,8 +148,8 @@ describe('the custom mix editor', () => {
     const cli = native('--model', 'deepseek-r1', '--quant', 'IQ1_S', '--mix', MIX);
     await page.waitForFunction((t) => Number(document.getElementById('total').dataset.bytes) === t, cli.total_bytes);
     assert.match(await text(page, '.what'), /mix/);
+    await expectSearchMatch(page, /mix=/);
     const url = page.url();
-    assert.match(url, /mix=/);
     await page.screenshot({ path: join(screenshots, 'quant-mix-1280.png'), fullPage: false });
     assert.deepEqual(await axeViolations(page, '#mix-field'), []);
     const again = await openWithExtras(new URL(url).search);
