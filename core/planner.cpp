@@ -1,6 +1,7 @@
 #include "planner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -71,24 +72,30 @@ void finish(Slot& s) {
 // output layer as il = n_layer) goes to the first device whose cumulative share of free memory
 // exceeds (il - i_gpu_start) / act; blocks below i_gpu_start stay on the CPU. The input layer
 // (token_embd) always stays on the CPU: "there is very little benefit to offloading the input layer".
-std::vector<int> llama_layer_devices(uint32_t n_layer, uint64_t n_dev, uint64_t ngl) {
-  // Device counts are at most kMaxDevices: size_t indices are safe in wasm32 too.
-  std::vector<float> splits(static_cast<size_t>(n_dev));
-  float sum = 0;
-  for (size_t i = 0; i < splits.size(); ++i) { sum += 1.0f; splits[i] = sum; }  // identical devices
-  for (float& x : splits) x /= sum;
-  const int64_t n_all = int64_t(n_layer);
-  const int64_t start = std::max<int64_t>(n_all + 1 - int64_t(ngl), 0);
-  const int64_t act = n_dev == 0 ? 0 : std::min<int64_t>(int64_t(ngl), n_all + 1);
-  std::vector<int> dev(size_t(n_all) + 1, -1);
-  for (int64_t il = 0; il <= n_all; ++il) {
-    if (il < start || il - start >= act) continue;
-    const float x = float(il - start) / float(act);
-    const int64_t d = std::upper_bound(splits.begin(), splits.end(), x) - splits.begin();
-    dev[size_t(il)] = int(std::min<int64_t>(d, int64_t(n_dev) - 1));
+class LlamaLayerDevices {
+ public:
+  LlamaLayerDevices(uint32_t n_layer, uint64_t n_dev, uint64_t ngl)
+      : n_dev_(size_t(std::min<uint64_t>(n_dev, kMaxDevices))) {
+    float sum = 0;
+    for (size_t i = 0; i < n_dev_; ++i) { sum += 1.0f; splits_[i] = sum; }  // identical devices
+    for (size_t i = 0; i < n_dev_; ++i) splits_[i] /= sum;
+    const int64_t n_all = int64_t(n_layer);
+    start_ = std::max<int64_t>(n_all + 1 - int64_t(ngl), 0);
+    act_ = n_dev_ == 0 ? 0 : std::min<int64_t>(int64_t(ngl), n_all + 1);
   }
-  return dev;
-}
+  // The device of block il (il = n_layer: the output layer); -1: the CPU.
+  int operator()(int64_t il) const {
+    if (il < start_ || il - start_ >= act_) return -1;
+    const float x = float(il - start_) / float(act_);
+    const int64_t d = std::upper_bound(splits_.begin(), splits_.begin() + std::ptrdiff_t(n_dev_), x) - splits_.begin();
+    return int(std::min<int64_t>(d, int64_t(n_dev_) - 1));
+  }
+
+ private:
+  std::array<float, kMaxDevices> splits_{};  // cumulative shares of free memory
+  size_t n_dev_;
+  int64_t start_ = 0, act_ = 0;
+};
 
 Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uint64_t count, uint64_t ngl,
                       uint64_t n_cpu_moe, bool experts_mode) {
@@ -100,18 +107,20 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
   pl.host.part.label = "RAM";
   const bool cpu_only = d.is_cpu();
   const uint64_t n_gpu = cpu_only ? 0 : count;
+  pl.gpus.reserve(size_t(std::min<uint64_t>(n_gpu, kMaxDevices)));
   for (uint64_t i = 0; i < n_gpu; ++i) {
     Slot s;
     s.part.label = "GPU " + std::to_string(i);
     s.part.budget_bytes = d.usable_bytes;
     pl.gpus.push_back(s);
   }
-  const std::vector<int> dev = llama_layer_devices(a.n_layer, n_gpu, n_gpu ? ngl : 0);
+  const LlamaLayerDevices dev(a.n_layer, n_gpu, n_gpu ? ngl : 0);
   bool host_computes = false;
   bool host_computes_layers = false;
   for (uint32_t il = 0; il < a.n_layer; ++il) {
     const LayerWeights& l = m.layers[il];
-    Slot& s = dev[il] < 0 ? pl.host : pl.gpus[size_t(dev[il])];
+    const int di = dev(il);
+    Slot& s = di < 0 ? pl.host : pl.gpus[size_t(di)];
     hold_layers(s, il);
     const uint64_t fixed = l.attention + l.dense_ffn + l.shared + l.router;
     s.part.weights_bytes += fixed;
@@ -130,7 +139,8 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
     if (&s == &pl.host) host_computes_layers = true;
     if (&r == &pl.host && l.routed) host_computes = true;
   }
-  Slot& out = dev[a.n_layer] < 0 ? pl.host : pl.gpus[size_t(dev[a.n_layer])];
+  const int d_out = dev(a.n_layer);
+  Slot& out = d_out < 0 ? pl.host : pl.gpus[size_t(d_out)];
   out.part.output_layer = true;
   out.layers += 1;
   out.part.weights_bytes += m.output;
@@ -154,7 +164,7 @@ Placement place_llama(const Estimate& e, const LayerMap& m, const Device& d, uin
   }
   // Host: logits (output buffer) and a CPU compute buffer where the CPU runs part of the graph.
   pl.host.part.output_buffer_bytes = e.output_buffer_bytes;
-  if (cpu_only || host_computes_layers || dev[a.n_layer] < 0) {
+  if (cpu_only || host_computes_layers || d_out < 0) {
     pl.host.part.compute_bytes = e.compute_buffer_bytes;
   } else if (host_computes) {
     pl.host.part.compute_bytes = e.llama_buffers.ffn_peak;
@@ -562,7 +572,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
       finish(pl.host);
     }
   }
-  pl.layout.description = layout_text(pl.layout, e);
+  if (opts.texts) pl.layout.description = layout_text(pl.layout, e);
   p.layout = pl.layout;
   p.gpu_layers = pl.gpu_layers;
   p.cpu_moe_layers = pl.cpu_moe_layers;
@@ -607,45 +617,47 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   for (const Slot& s : pl.gpus) p.devices.push_back(s.part);
   p.host = pl.host.part;
 
-  // What is split and what is replicated.
-  if (d.is_cpu()) {
-    p.split = {"nothing: one process runs the whole model from RAM, its threads spread over the cores"};
-  } else if (is_paged(e)) {
-    p.split.push_back("weight matrices (attention projections, FFN, each expert) in " + std::to_string(pl.layout.tp) +
-                      " tensor-parallel shards; embedding and output head by vocabulary rows");
-    if (pl.layout.pp > 1) p.split.push_back("layers over " + std::to_string(pl.layout.pp) + " pipeline stages (with their KV cache)");
-    if (a.attention != AttentionKind::MLA) p.split.push_back("KV cache by KV head over " + std::to_string(kv_split_ways(a, pl.layout.tp)) + " ranks");
-    p.replicated = {"norms, MoE router and MLA down-projections (replicated linear layers)",
-                    "activation peak, CUDA graphs and non-torch memory (CUDA context, NCCL) on each GPU"};
-    if (a.attention == AttentionKind::MLA && pl.layout.tp > 1) {
-      p.replicated.push_back("the MLA latent KV cache: one latent per token that every tensor-parallel rank reads, so each holds it whole");
+  if (opts.texts) {
+    // What is split and what is replicated.
+    if (d.is_cpu()) {
+      p.split = {"nothing: one process runs the whole model from RAM, its threads spread over the cores"};
+    } else if (is_paged(e)) {
+      p.split.push_back("weight matrices (attention projections, FFN, each expert) in " + std::to_string(pl.layout.tp) +
+                        " tensor-parallel shards; embedding and output head by vocabulary rows");
+      if (pl.layout.pp > 1) p.split.push_back("layers over " + std::to_string(pl.layout.pp) + " pipeline stages (with their KV cache)");
+      if (a.attention != AttentionKind::MLA) p.split.push_back("KV cache by KV head over " + std::to_string(kv_split_ways(a, pl.layout.tp)) + " ranks");
+      p.replicated = {"norms, MoE router and MLA down-projections (replicated linear layers)",
+                      "activation peak, CUDA graphs and non-torch memory (CUDA context, NCCL) on each GPU"};
+      if (a.attention == AttentionKind::MLA && pl.layout.tp > 1) {
+        p.replicated.push_back("the MLA latent KV cache: one latent per token that every tensor-parallel rank reads, so each holds it whole");
+      }
+      p.notes.push_back("vLLM/SGLang take " + fixed1(e.runtime->memory_fraction * 100) +
+                        "% of each GPU's memory (memory fraction); the budget per GPU is that share");
+    } else {
+      p.split = {"blocks (their weights and KV cache) by layer, llama.cpp --split-mode layer, in proportion to free memory"};
+      p.replicated = {"compute buffer and CUDA context on each GPU"};
+      p.notes.push_back("the input embedding (" + gb(m.token_embd) + ") stays in RAM: llama.cpp never offloads the input layer");
+      if (req.offload == Offload::layers || (pl.gpu_layers < n_all && !d.is_cpu())) {
+        p.notes.push_back("-ngl " + std::to_string(pl.gpu_layers) + ": " +
+                          (pl.gpu_layers == 0 ? std::string("nothing") : "the output layer and the last " +
+                                                                            std::to_string(pl.gpu_layers ? pl.gpu_layers - 1 : 0) + " blocks") +
+                          " on the GPU(s), the rest in RAM");
+      }
+      if (req.offload == Offload::experts) {
+        const uint64_t moe = n_moe_layers(a);
+        uint64_t cpu_moe = 0;
+        for (uint32_t il = 0; il < a.n_layer && il < pl.cpu_moe_layers; ++il) cpu_moe += a.is_moe_layer(il);
+        p.notes.push_back("--n-cpu-moe " + std::to_string(pl.cpu_moe_layers) + ": routed experts of " + std::to_string(cpu_moe) + " of " +
+                          std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
+      }
     }
-    p.notes.push_back("vLLM/SGLang take " + fixed1(e.runtime->memory_fraction * 100) +
-                      "% of each GPU's memory (memory fraction); the budget per GPU is that share");
-  } else {
-    p.split = {"blocks (their weights and KV cache) by layer, llama.cpp --split-mode layer, in proportion to free memory"};
-    p.replicated = {"compute buffer and CUDA context on each GPU"};
-    p.notes.push_back("the input embedding (" + gb(m.token_embd) + ") stays in RAM: llama.cpp never offloads the input layer");
-    if (req.offload == Offload::layers || (pl.gpu_layers < n_all && !d.is_cpu())) {
-      p.notes.push_back("-ngl " + std::to_string(pl.gpu_layers) + ": " +
-                        (pl.gpu_layers == 0 ? std::string("nothing") : "the output layer and the last " +
-                                                                          std::to_string(pl.gpu_layers ? pl.gpu_layers - 1 : 0) + " blocks") +
-                        " on the GPU(s), the rest in RAM");
+    if (!pl.gpus.empty() && gpu_headroom < 0) {
+      p.notes.push_back("short by " + gb(uint64_t(-gpu_headroom)) + " on the fullest device");
     }
-    if (req.offload == Offload::experts) {
-      const uint64_t moe = n_moe_layers(a);
-      uint64_t cpu_moe = 0;
-      for (uint32_t il = 0; il < a.n_layer && il < pl.cpu_moe_layers; ++il) cpu_moe += a.is_moe_layer(il);
-      p.notes.push_back("--n-cpu-moe " + std::to_string(pl.cpu_moe_layers) + ": routed experts of " + std::to_string(cpu_moe) + " of " +
-                        std::to_string(moe) + " MoE layers in RAM (-ot exps=CPU moves them all); attention, shared experts, dense layers, output and the KV cache on the GPU(s)");
+    if (req.ram_bytes && !pl.host.part.fits) {
+      p.notes.push_back("does not fit in system RAM: needs " + gb(pl.host.part.total_bytes) + ", short by " +
+                        gb(pl.host.part.total_bytes - *req.ram_bytes) + " of the RAM given");
     }
-  }
-  if (!pl.gpus.empty() && gpu_headroom < 0) {
-    p.notes.push_back("short by " + gb(uint64_t(-gpu_headroom)) + " on the fullest device");
-  }
-  if (req.ram_bytes && !pl.host.part.fits) {
-    p.notes.push_back("does not fit in system RAM: needs " + gb(pl.host.part.total_bytes) + ", short by " +
-                      gb(pl.host.part.total_bytes - *req.ram_bytes) + " of the RAM given");
   }
   std::string reason;
   if (opts.minimum) p.minimum = minimum_layout(e, m, d, &reason);
@@ -656,6 +668,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
     in.host = pl.host;
     in.tp = pl.layout.tp;
     in.paged = is_paged(e);
+    in.texts = opts.texts;
     p.speed = speed_of(e, in, d, host_dev, host_bw, d.is_cpu() ? req.count : req.host_sockets, model);
   }
   return p;

@@ -128,6 +128,8 @@ struct PlanOptions {
   const LayerMap* weights = nullptr;
   bool minimum = true;  // the smallest count of the device (minimum_layout)
   bool speed = true;    // decode and prefill bounds with their assumptions
+  bool texts = true;    // the layout's description, what is split and replicated, notes and the speed's
+                        // assumptions as sentences; the figures do not depend on them
 };
 Plan plan(const Estimate& e, const PlanRequest& req, const PlanOptions& opts);
 

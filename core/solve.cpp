@@ -41,19 +41,28 @@ struct WeightsCache {
 
 class Evaluator {
  public:
-  Evaluator(EstimateRequest base, PlanRequest place, std::shared_ptr<WeightsCache> weights = nullptr)
-      : base_(std::move(base)), place_(std::move(place)), weights_(weights ? std::move(weights) : std::make_shared<WeightsCache>()) {}
+  // texts: whether the probes' plans carry their sentences (a table of verdicts reads none).
+  Evaluator(EstimateRequest base, PlanRequest place, std::shared_ptr<WeightsCache> weights = nullptr, bool texts = true)
+      : base_(std::move(base)), place_(std::move(place)), weights_(weights ? std::move(weights) : std::make_shared<WeightsCache>()),
+        texts_(texts) {}
 
   Probe at(uint64_t context, bool with_speed = false) {
-    EstimateRequest r = base_;
-    r.context = context;
-    const Estimate e = estimate(r);  // e points into r: used only in this scope
+    // The request at this context, without copying it (a catalogue entry given as a config holds
+    // its whole architecture); e points into base_, and is used only in this scope.
+    struct AtContext {
+      EstimateRequest& r;
+      uint64_t kept;
+      ~AtContext() { r.context = kept; }
+    } at_context{base_, base_.context};
+    base_.context = context;
+    const Estimate e = estimate(base_);
     if (!weights_->map) weights_->map = layer_map(e);
     ++probes_;
     PlanOptions o;
     o.weights = &*weights_->map;
     o.minimum = false;
     o.speed = with_speed;
+    o.texts = texts_;
     Probe pr;
     pr.total_bytes = e.total_bytes;
     pr.kv_bytes = e.kv.bytes;
@@ -106,6 +115,7 @@ class Evaluator {
   EstimateRequest base_;
   PlanRequest place_;
   std::shared_ptr<WeightsCache> weights_;
+  bool texts_ = true;
   uint64_t probes_ = 0;
 };
 
@@ -312,7 +322,7 @@ BestFormat best_format(const EstimateRequest& base, const PlanRequest& place) {
     EstimateRequest r = base;
     r.quant = q.name;
     const Estimate e = estimate(r);
-    Evaluator ev(r, place);
+    Evaluator ev(r, place, nullptr, false);
     const Probe pr = ev.at(base.context);
     FormatFit f;
     f.quant = q.name;
@@ -367,7 +377,7 @@ Sweep offload_sweep(const EstimateRequest& base, const PlanRequest& place) {
     }
   }
   for (const PlanRequest& p : points) {
-    Evaluator ev(base, p);
+    Evaluator ev(base, p, nullptr, false);
     const Probe pr = ev.at(base.context, true);
     SweepPoint pt;
     pt.gpu_layers = pr.plan.gpu_layers;
@@ -416,6 +426,14 @@ std::vector<Mode> modes_for(const Machine& m, const ModelArch& a, const RuntimeP
   const bool cpu = d && d->is_cpu();
   if (cpu) {
     out.push_back({"ram_only", base});
+    return out;
+  }
+  if (rt.experts_in_ram) {
+    // KTransformers places by module: a MoE model's routed experts always in RAM, a dense model
+    // whole on the GPU; no layers to offload.
+    PlanRequest p = base;
+    if (a.is_moe()) p.offload = Offload::experts;
+    out.push_back({a.is_moe() ? "gpu_experts_ram" : "gpu", p});
     return out;
   }
   out.push_back({"gpu", base});
@@ -501,7 +519,7 @@ FitTable fit_table(const FitRequest& req) {
       std::optional<Probe> fit_probe;
       std::vector<Evaluator> evs;
       const auto weights = std::make_shared<WeightsCache>();
-      for (const Mode& md : modes) evs.emplace_back(er, md.place, weights);
+      for (const Mode& md : modes) evs.emplace_back(er, md.place, weights, false);
       const bool beyond = req.context > model_cap(a);
       row.bits_per_weight = bits_per_weight(e0);
       std::vector<Probe> over;  // the modes that do not fit at the required context
@@ -524,7 +542,6 @@ FitTable fit_table(const FitRequest& req) {
           continue;
         }
         fit_mode = i;
-        fit_probe = pr;
         row.verdict = modes[i].verdict;
         row.offload = pr.plan.offload;
         row.gpu_layers = pr.plan.gpu_layers;
@@ -532,6 +549,7 @@ FitTable fit_table(const FitRequest& req) {
         row.decode_tokens_per_s = pr.plan.speed.decode_expected_per_sequence;
         for (const DevicePart& d : pr.plan.devices) row.vram_bytes += d.total_bytes;
         row.ram_bytes = pr.plan.ram_needed_bytes;
+        fit_probe = std::move(pr);
         break;
       }
       if (fit_mode) {
@@ -567,12 +585,21 @@ FitTable fit_table(const FitRequest& req) {
   t.probes = probes;
   // Ranking: rows that fit before rows that do not; then larger models (total parameters), then
   // more bits per weight.
-  std::stable_sort(t.rows.begin(), t.rows.end(), [](const FitRow& x, const FitRow& y) {
+  // (The order is found over indices: moving rows, with their texts, costs more than comparing.)
+  std::vector<size_t> order(t.rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&rows = t.rows](size_t i, size_t j) {
+    const FitRow& x = rows[i];
+    const FitRow& y = rows[j];
     const bool fx = x.verdict != "no_fit", fy = y.verdict != "no_fit";
     if (fx != fy) return fx;
     if (x.params_total != y.params_total) return x.params_total > y.params_total;
     return x.bits_per_weight > y.bits_per_weight;
   });
+  std::vector<FitRow> ranked;
+  ranked.reserve(order.size());
+  for (size_t i : order) ranked.push_back(std::move(t.rows[i]));
+  t.rows = std::move(ranked);
   t.rules = {
       "quality order: a larger model (total parameters) first, then more bits per weight; a proxy for quality, not a benchmark",
       "the recommendation is the first row in that order that fits at the required context of " + std::to_string(req.context) +

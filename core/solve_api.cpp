@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "errors.hpp"
 #include "hardware.hpp"
+#include "json_writer.hpp"
 #include "request_fields.hpp"
 #include "solve.hpp"
 
@@ -43,7 +44,8 @@ void require_a_layer(const EstimateRequest& er, const PlanRequest& pr) {
   r.context = 1;
   const Estimate e = estimate(r);
   const Device* d = device_of(pr);
-  if (!e.runtime->is_llama_cpp() || !d || d->is_cpu()) return;
+  // (KTransformers places by module, not by layer: its plans say whether the GPU holds its part.)
+  if (!e.runtime->is_llama_cpp() || e.runtime->experts_in_ram || !d || d->is_cpu()) return;
   PlanRequest one = pr;
   one.offload = Offload::layers;
   one.gpu_layers = 1;
@@ -105,14 +107,42 @@ json sweep_json(const Sweep& s) {
           {"speed", "expected decode tokens/s per sequence at sustained bandwidth"}};
 }
 
-json row_json(const FitRow& r) {
-  return {{"model", r.model}, {"model_name", r.model_name}, {"quant", r.quant}, {"runtime", r.runtime},
-          {"bits_per_weight", std::round(r.bits_per_weight * 1000.0) / 1000.0}, {"verdict", r.verdict},
-          {"verdict_text", r.verdict_text}, {"offload", offload_name(r.offload)}, {"gpu_layers", r.gpu_layers},
-          {"cpu_moe_layers", r.cpu_moe_layers}, {"max_context", count_or_null(r.max_context)},
-          {"max_context_binding", r.max_context_binding}, {"decode_tokens_per_s", num_or_null(r.decode_tokens_per_s)},
-          {"vram_bytes", r.vram_bytes}, {"ram_bytes", r.ram_bytes}, {"params_total", r.params_total}, {"reason", r.reason},
-          {"group", r.group}};
+// The answers of the fit table are written as text (hundreds of rows; building them as JSON
+// values first took a fifth of the table's time in the WebAssembly module), with the keys in the
+// order nlohmann::json's dump() gives them, so the text is the same either way.
+void write_number_or_null(JsonWriter& w, double v) {
+  if (v > 0 && std::isfinite(v)) w.value(std::round(v * 1000.0) / 1000.0);
+  else w.null();
+}
+
+void write_count_or_null(JsonWriter& w, const std::optional<uint64_t>& v) {
+  if (v) w.value(*v);
+  else w.null();
+}
+
+void write_row(JsonWriter& w, const FitRow& r, const std::string& reason) {
+  w.begin_object();
+  w.field("bits_per_weight", std::round(r.bits_per_weight * 1000.0) / 1000.0);
+  w.field("cpu_moe_layers", r.cpu_moe_layers);
+  w.key("decode_tokens_per_s");
+  write_number_or_null(w, r.decode_tokens_per_s);
+  w.field("gpu_layers", r.gpu_layers);
+  w.field("group", r.group);
+  w.key("max_context");
+  write_count_or_null(w, r.max_context);
+  w.field("max_context_binding", r.max_context_binding);
+  w.field("model", r.model);
+  w.field("model_name", r.model_name);
+  w.field("offload", offload_name(r.offload));
+  w.field("params_total", r.params_total);
+  w.field("quant", r.quant);
+  w.field("ram_bytes", r.ram_bytes);
+  w.field("reason", reason);
+  w.field("runtime", r.runtime);
+  w.field("verdict", r.verdict);
+  w.field("verdict_text", r.verdict_text);
+  w.field("vram_bytes", r.vram_bytes);
+  w.end_object();
 }
 
 Machine machine_from(const json& req, const PlanRequest& pr) {
@@ -135,7 +165,7 @@ json machine_json(const Machine& m, const json& req) {
   return j;
 }
 
-json fit_json(const json& req) {
+std::string fit_text(const json& req) {
   PlanRequest pr = device_required(req, "the fit table");
   const Machine m = machine_from(req, pr);
   FitRequest fr;
@@ -177,16 +207,25 @@ json fit_json(const json& req) {
     }
   }
   const FitTable t = fit_table(fr);
-  json rows = json::array();
-  for (const FitRow& r : t.rows) rows.push_back(row_json(r));
-  json rec = nullptr;
-  if (t.recommendation) {
-    rec = row_json(t.rows[*t.recommendation]);
-    rec["reason"] = t.recommendation_reason;
-  }
-  return {{"machine", machine_json(m, req)}, {"context", fr.context}, {"sequences", fr.sequences},
-          {"min_speed", fr.min_tokens_per_s}, {"rows", rows}, {"recommendation", rec},
-          {"recommendation_reason", t.recommendation_reason}, {"rules", t.rules}, {"probes", t.probes}};
+  JsonWriter w;
+  w.begin_object();
+  w.field("context", fr.context);
+  w.key("machine").raw(machine_json(m, req).dump());
+  w.field("min_speed", fr.min_tokens_per_s);
+  w.field("probes", t.probes);
+  w.key("recommendation");
+  if (t.recommendation) write_row(w, t.rows[*t.recommendation], t.recommendation_reason);
+  else w.null();
+  w.field("recommendation_reason", t.recommendation_reason);
+  w.key("rows").begin_array();
+  for (const FitRow& r : t.rows) write_row(w, r, r.reason);
+  w.end_array();
+  w.key("rules").begin_array();
+  for (const std::string& rule : t.rules) w.value(rule);
+  w.end_array();
+  w.field("sequences", fr.sequences);
+  w.end_object();
+  return w.take();
 }
 
 json reasoning_json(const json& req) {
@@ -236,7 +275,7 @@ json commands_json(const json& req) {
 json solve_value(const json& req) {
   if (!req.is_object()) throw InputError("invalid_request", "request", "the request must be a JSON object");
   const std::string what = read_text(req, "solve", "");
-  if (what == "fit") return fit_json(req);
+  if (what == "fit") return json::parse(fit_text(req));
   if (what == "reasoning") {
     json out = reasoning_json(req);
     if (present(req, "launch_commands") && req["launch_commands"] == true) {
@@ -303,9 +342,14 @@ bool wants_solver(const json& req) {
   return req.is_object() && (present(req, "solve") || (present(req, "launch_commands") && req["launch_commands"] == true));
 }
 
-json solve_json_value(const json& request) {
+namespace {
+
+// Runs f; an error it throws comes back as the error answer (null when there was none).
+template <class F>
+json solve_json_value_or(F f) {
   try {
-    return solve_value(request);
+    f();
+    return nullptr;
   } catch (const InputError& e) {
     return error_json(e.code(), e.field(), e.what());
   } catch (const std::exception& e) {
@@ -313,9 +357,23 @@ json solve_json_value(const json& request) {
   }
 }
 
+}  // namespace
+
+json solve_json_value(const json& request) {
+  json out;
+  const json error = solve_json_value_or([&] { out = solve_value(request); });
+  return error.is_null() ? out : error;
+}
+
 std::string solve_json(const std::string& request_text) {
   const json req = json::parse(request_text, nullptr, false);
   if (req.is_discarded()) return error_json("invalid_request", "request", "the request is not valid JSON").dump();
+  if (req.is_object() && req.contains("solve") && req["solve"] == "fit") {
+    // The fit table's text as it is written (solve_value parses it back for a JSON value).
+    std::string text;
+    const json error = solve_json_value_or([&] { text = fit_text(req); });
+    return error.is_null() ? text : error.dump();
+  }
   return solve_json_value(req).dump();
 }
 

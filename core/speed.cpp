@@ -152,6 +152,18 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
     sp.prefill = std::min(by_compute, by_memory);
   }
 
+  sp.group = speed_group(tm);
+  if (model) {
+    sp.model_version = model->version;
+    auto it = model->spreads.find(sp.group);
+    if (it != model->spreads.end()) {
+      sp.similar_n = it->second.n;
+      sp.similar_lo = it->second.lo;
+      sp.similar_hi = it->second.hi;
+    }
+  }
+  if (!pl.texts) return sp;
+  sp.group_label = speed_group_label(tm);
   const std::string eff_gpu = fixed1(gpu_eff * 100) + "%", eff_cpu = fixed1(cpu_eff * 100) + "%";
   sp.assumptions.push_back("upper bounds: memory bandwidth at its peak (" + fixed1(d.bandwidth_gb_per_s) +
                            " GB/s per device), no kernel-launch, synchronisation or communication time; real runs are slower");
@@ -171,16 +183,7 @@ Speed speed_of(const Estimate& e, const SpeedInputs& pl, const Device& d, const 
     sp.assumptions.push_back("weights in RAM are read at " + fixed1(host_bw) + " GB/s (" + host.name +
                              "); prefill with RAM-resident weights is not estimated");
   }
-  sp.group = speed_group(tm);
-  sp.group_label = speed_group_label(tm);
   if (model) {
-    sp.model_version = model->version;
-    auto it = model->spreads.find(sp.group);
-    if (it != model->spreads.end()) {
-      sp.similar_n = it->second.n;
-      sp.similar_lo = it->second.lo;
-      sp.similar_hi = it->second.hi;
-    }
     sp.assumptions.push_back("expected figure: the bandwidth bound over efficiencies fitted by device kind, runtime family and placement, plus per-token costs per layer and per device hand-off (kernel launches, synchronisation), " +
                              model->version);
   } else {

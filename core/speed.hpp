@@ -66,6 +66,7 @@ struct SpeedInputs {
   SpeedSlot host;               // system RAM
   uint64_t tp = 1;              // tensor-parallel ranks per stage (paged engines)
   bool paged = false;           // vLLM/SGLang: ranks of a stage in parallel; else llama.cpp's layer split
+  bool texts = true;            // the assumptions as sentences (a solver's probes leave them out)
 };
 
 // Share of a layer's routed experts that `tokens` tokens decoded together read (uniform routing).

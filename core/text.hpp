@@ -11,10 +11,15 @@
 namespace vramcalc {
 
 // ASCII case-insensitive equality (ids and format names are ASCII), without allocating.
-inline bool iequals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
+// (On views: the catalogue lookups call it for every entry, and a view's size and bytes are
+// read without a call even in the size-optimised WebAssembly build.)
+inline bool iequals(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* pa = a.data();
+  const char* pb = b.data();
+  for (size_t i = 0; i < n; ++i) {
+    char x = pa[i], y = pb[i];
     if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
     if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
     if (x != y) return false;

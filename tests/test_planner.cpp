@@ -2,6 +2,8 @@
 // suggested GPU, and errors that name the field.
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
@@ -344,4 +346,88 @@ TEST_CASE("bad hardware input gets an error naming the field") {
     CHECK(err["field"] == r.field);
     CHECK(err["message"].get<std::string>().find(r.text) != std::string::npos);
   }
+}
+
+TEST_CASE("a plan without its sentences (the solvers' probes) has the same figures as the full plan") {
+  // The fit table and the other solvers place a model at many contexts and read only figures;
+  // leaving the sentences out must not change one of them.
+  auto same = [](const vramcalc::DevicePart& a, const vramcalc::DevicePart& b) {
+    CHECK(a.label == b.label);
+    CHECK(a.total_bytes == b.total_bytes);
+    CHECK(a.weights_bytes == b.weights_bytes);
+    CHECK(a.kv_bytes == b.kv_bytes);
+    CHECK(a.compute_bytes == b.compute_bytes);
+    CHECK(a.budget_bytes == b.budget_bytes);
+    CHECK(a.layers == b.layers);
+    CHECK(a.expert_layers == b.expert_layers);
+    CHECK(a.fits == b.fits);
+  };
+  int compared = 0;
+  for (const auto& m : vramcalc::catalog().models) {
+    for (const char* q : {"Q4_K_M", "IQ1_S", "Q8_0", "FP8-block"}) {
+      for (const char* rt : {"llama.cpp", "vllm"}) {
+        for (uint64_t ctx : {4096u, 65536u}) {
+          vramcalc::EstimateRequest er;
+          er.model = m.arch.id;
+          er.quant = q;
+          er.runtime = rt;
+          er.context = ctx;
+          vramcalc::Estimate e;
+          try {
+            e = vramcalc::estimate(er);
+          } catch (const vramcalc::InputError&) {
+            continue;  // a format the runtime does not run
+          }
+          for (const auto& where : {std::tuple{"rtx-4090", 1u, Offload::none}, std::tuple{"rtx-4090", 1u, Offload::layers},
+                                    std::tuple{"rtx-3090", 2u, Offload::experts}, std::tuple{"h100-sxm", 8u, Offload::none},
+                                    std::tuple{"cpu-ddr5-5600-2ch", 1u, Offload::none}}) {
+            const char* gpu = std::get<0>(where);
+            PlanRequest pr = on(gpu, std::get<1>(where), std::get<2>(where));
+            pr.ram_bytes = uint64_t(64) << 30;
+            CAPTURE(m.arch.id);
+            CAPTURE(q);
+            CAPTURE(rt);
+            CAPTURE(ctx);
+            CAPTURE(gpu);
+            vramcalc::PlanOptions full, bare;
+            bare.texts = false;
+            std::string full_error, bare_error;
+            Plan a, b;
+            try { a = vramcalc::plan(e, pr, full); } catch (const vramcalc::InputError& x) { full_error = x.what(); }
+            try { b = vramcalc::plan(e, pr, bare); } catch (const vramcalc::InputError& x) { bare_error = x.what(); }
+            CHECK(full_error == bare_error);
+            if (!full_error.empty()) continue;
+            ++compared;
+            CHECK(a.fits == b.fits);
+            CHECK(a.headroom_bytes == b.headroom_bytes);
+            CHECK(a.ram_needed_bytes == b.ram_needed_bytes);
+            CHECK(a.gpu_layers == b.gpu_layers);
+            CHECK(a.cpu_moe_layers == b.cpu_moe_layers);
+            CHECK(a.layout.kind == b.layout.kind);
+            CHECK(a.layout.tp == b.layout.tp);
+            CHECK(a.layout.pp == b.layout.pp);
+            REQUIRE(a.devices.size() == b.devices.size());
+            for (size_t i = 0; i < a.devices.size(); ++i) same(a.devices[i], b.devices[i]);
+            same(a.host, b.host);
+            CHECK(a.minimum.has_value() == b.minimum.has_value());
+            CHECK(a.speed.decode_per_sequence == b.speed.decode_per_sequence);
+            CHECK(a.speed.decode_expected_per_sequence == b.speed.decode_expected_per_sequence);
+            CHECK(a.speed.decode_expected_aggregate == b.speed.decode_expected_aggregate);
+            CHECK(a.speed.prefill == b.speed.prefill);
+            CHECK(a.speed.similar_n == b.speed.similar_n);
+            CHECK(a.speed.group == b.speed.group);
+            // The full plan says what it did; the bare one says nothing.
+            CHECK_FALSE(a.split.empty());
+            CHECK_FALSE(a.speed.assumptions.empty());
+            CHECK_FALSE(a.layout.description.empty());
+            CHECK(b.split.empty());
+            CHECK(b.replicated.empty());
+            CHECK(b.speed.assumptions.empty());
+            CHECK(b.layout.description.empty());
+          }
+        }
+      }
+    }
+  }
+  CHECK(compared > 100);
 }

@@ -360,6 +360,32 @@ TEST_CASE("the fit table's verdicts are the planner's, and the recommendation fo
   CHECK(none.recommendation_reason.find("lower the context or the minimum speed") != std::string::npos);
 }
 
+TEST_CASE("KTransformers' fit table: MoE models with their experts in RAM, dense ones on the GPU, by its planner") {
+  // KTransformers places by module (a MoE model's routed experts always on the CPU), so the table
+  // has no layer offload and no RAM-only verdict; each verdict is what its planner says.
+  vramcalc::FitRequest fr;
+  fr.machine.place = machine("rtx-4090", 1, Offload::none, 512);
+  fr.machine.runtime = "ktransformers";
+  fr.context = 8192;
+  const vramcalc::FitTable t = vramcalc::fit_table(fr);
+  REQUIRE_FALSE(t.rows.empty());
+  bool moe_fits = false;
+  for (const vramcalc::FitRow& row : t.rows) {
+    CAPTURE(row.model);
+    CAPTURE(row.quant);
+    CAPTURE(row.verdict);
+    const EstimateRequest r = req(row.model, row.quant, "ktransformers");
+    const bool moe = vramcalc::catalog().find_model(row.model)->arch.is_moe();
+    CHECK(row.verdict != "gpu_layers_ram");
+    CHECK(row.verdict != "ram_only");
+    const bool fits = fits_at(r, machine("rtx-4090", 1, moe ? Offload::experts : Offload::none, 512), fr.context);
+    CHECK(fits == (row.verdict != "no_fit"));
+    if (fits) CHECK(row.verdict == (moe ? "gpu_experts_ram" : "gpu"));
+    moe_fits |= moe && fits;
+  }
+  CHECK(moe_fits);  // R1 at a small format: 512 GiB of RAM holds its experts
+}
+
 TEST_CASE("the fit table lists a file once: no two formats of one model with the same tensor types") {
   vramcalc::FitRequest fr;
   fr.machine.place.gpu = "rtx-4090";
