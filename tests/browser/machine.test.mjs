@@ -9,12 +9,17 @@ import { expectSearchMatch, openBrowser } from './harness.mjs';
 import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
 let b;
+// Without service workers: the tests that replace the solvers' worker script (a service worker
+// would answer that request from its cache, past the test's route).
+let nosw;
 before(async () => {
   b = await openBrowser();
+  nosw = await openBrowser({ serviceWorkers: 'block' });
   mkdirSync(screenshots, { recursive: true });
 });
 after(async () => {
   await b?.close();
+  await nosw?.close();
 });
 
 const waitFit = (page) => page.waitForSelector('#my-result[data-ms]');
@@ -96,7 +101,7 @@ describe('your machine', () => {
   });
 
   test('where the worker cannot start, the page computes the same table itself', async () => {
-    const { page, problems } = await openPage(b, '?my=rtx-3090&myn=2&myctx=32768', { block: '**/solve-worker.js' });
+    const { page, problems } = await openPage(nosw, '?my=rtx-3090&myn=2&myctx=32768', { block: '**/solve-worker.js' });
     await waitFit(page);
     const cli = native('fit', '--gpu', 'rtx-3090', '--gpus', '2', '--ram-gb', '64', '--context', '32768', '--min-speed', '10');
     assert.equal(await page.$eval('#my-rec', (el) => el.dataset.model), cli.recommendation.model);
@@ -108,6 +113,32 @@ describe('your machine', () => {
     const small = native('fit', '--gpu', 'rtx-3090', '--gpus', '2', '--ram-gb', '64', '--context', '8192', '--min-speed', '10');
     await page.waitForFunction((q) => document.querySelector('#my-rec')?.dataset.quant === q, small.recommendation.quant);
     assert.deepEqual(problems.filter((p) => !/solve-worker|ERR_FAILED/.test(p)), []);
+    await page.close();
+  });
+
+  test('a worker that answers garbage is replaced by the page itself; a fault of the page is a message, not a frozen table', async () => {
+    // Not JSON: the page answers the same request from its own module.
+    const garbled = 'onmessage = ({ data }) => postMessage({ id: data.id, text: "{not json", ms: 1 });';
+    let { page, problems } = await openPage(nosw, '?my=rtx-3090&myn=2&myctx=32768', { serve: ['**/solve-worker.js', garbled] });
+    await waitFit(page);
+    const cli = native('fit', '--gpu', 'rtx-3090', '--gpus', '2', '--ram-gb', '64', '--context', '32768', '--min-speed', '10');
+    assert.equal(await page.$eval('#my-rec', (el) => el.dataset.quant), cli.recommendation.quant);
+    assert.deepEqual(problems, []);
+    await page.close();
+    // JSON of the wrong shape: the table cannot be drawn; the status says so, and a change is answered.
+    const wrong = 'onmessage = ({ data }) => postMessage({ id: data.id, text: JSON.stringify({ rows: 5 }), ms: 1 });';
+    ({ page, problems } = await openPage(nosw, '?my=rtx-3090', { serve: ['**/solve-worker.js', wrong] }));
+    await page.waitForFunction(() => /the page failed/.test(document.getElementById('my-status')?.textContent ?? ''));
+    assert.match(await page.textContent('#my-status'), /^Cannot answer: the page failed \(.+\)\.$/);
+    assert.equal(await page.$eval('#my-result', (el) => el.classList.contains('stale')), true);
+    await page.$eval('#my-status', (el) => { el.textContent = ''; });
+    await page.fill('#my-ctx', '8192');
+    await page.waitForFunction(() => /the page failed/.test(document.getElementById('my-status')?.textContent ?? ''));
+    // The rest of the page works on.
+    await page.fill('#f-context', '8192');
+    const want = native('--model', 'deepseek-r1-distill-qwen-7b', '--context', '8192').total_bytes;
+    await page.waitForFunction((t) => document.getElementById('total').dataset.bytes === String(t), want);
+    assert.deepEqual(problems, [], 'no uncaught error or unhandled rejection');
     await page.close();
   });
 

@@ -24,9 +24,11 @@ export const axeSource = () => readFileSync(join(root, 'node_modules', 'axe-core
  * Opens the page in the browser `b` and waits for the first result (or a status message).
  * `block`: a URL pattern whose requests fail (a file the page must do without).
  */
-export async function openPage(b, query = '', { width = 1280, height = 900, colorScheme = 'light', block = null } = {}) {
+export async function openPage(b, query = '', { width = 1280, height = 900, colorScheme = 'light', block = null, serve = null } = {}) {
   const page = await b.context.newPage();
   if (block) await page.route(block, (r) => r.abort());
+  // serve: [url pattern, JavaScript text] answers that request with the text instead of the file.
+  if (serve) await page.route(serve[0], (r) => r.fulfill({ contentType: 'text/javascript', body: serve[1] }));
   await page.setViewportSize({ width, height });
   await page.emulateMedia({ colorScheme });
   const requests = [];

@@ -217,8 +217,14 @@ export function solveOff(request) {
           workerFailed();
           return;
         }
+        let out;
+        try {
+          out = JSON.parse(data.text);
+        } catch {
+          workerFailed(); // a garbled answer: this page answers instead, from its own module
+          return;
+        }
         waiting.delete(data.id);
-        const out = JSON.parse(data.text);
         if (out && out.error) w.reject(new EstimateError(out.error));
         else w.resolve([out, data.ms]);
       };

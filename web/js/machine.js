@@ -91,7 +91,13 @@ async function renderFitOnce() {
     el.dataset.wait = (performance.now() - t0).toFixed(2);
     el.classList.remove('stale');
   } catch (e) {
-    if (!(e instanceof EstimateError)) throw e;
+    if (!(e instanceof EstimateError)) {
+      // Not the core's error: a fault of this page. The fields are kept, the table is marked old,
+      // and the next change tries again.
+      $('my-status').textContent = `Cannot answer: the page failed (${e?.message ?? e}).`;
+      el.classList.add('stale');
+      return;
+    }
     clearFieldErrors(machineFields());
     const key = fitFields()[e.field] ?? 'my_gpu';
     showFieldError(F[key], e.message);
