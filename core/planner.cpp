@@ -463,14 +463,18 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   p.ram_bytes = req.ram_bytes;
   if (req.ram_bytes && *req.ram_bytes == 0) throw InputError("invalid_ram_gb", "ram_gb", "ram_gb must be more than 0");
 
+  // A solver's probes reuse one map's storage (plan_with does not call itself: nothing else
+  // holds it meanwhile).
+  thread_local LayerMap probe_map;
   LayerMap own_map;
+  LayerMap& map = opts.weights ? probe_map : own_map;
   if (opts.weights) {
-    own_map = *opts.weights;
-    fill_layer_kv(own_map, e);
+    probe_map = *opts.weights;
+    fill_layer_kv(probe_map, e);
   } else {
     own_map = layer_map(e);
   }
-  const LayerMap& m = own_map;
+  const LayerMap& m = map;
   const uint64_t n_all = uint64_t(a.n_layer) + 1;
   Placement pl;
   if (is_paged(e)) {
