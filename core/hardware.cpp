@@ -1,5 +1,6 @@
 #include "hardware.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -50,6 +51,7 @@ HardwareCatalog parse_hardware(const std::string& text) {
     if (!x.is_cpu() && x.usable_bytes == 0) throw std::runtime_error("data/gpus.json: " + x.id + " has no memory");
     c.devices.push_back(std::move(x));
   }
+  c.index();
   const json& s = j.at("speed");
   c.speed.gpu_bandwidth_efficiency = s.at("gpu_bandwidth_efficiency").at("value").get<double>();
   c.speed.cpu_bandwidth_efficiency = s.at("cpu_bandwidth_efficiency").at("value").get<double>();
@@ -63,11 +65,37 @@ const HardwareCatalog& hardware() {
   return c;
 }
 
-const Device* HardwareCatalog::find(const std::string& id) const {
-  for (const Device& d : devices) {
-    if (iequals(d.id, id)) return &d;
+namespace {
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
   }
-  return nullptr;
+  return out;
+}
+}  // namespace
+
+void HardwareCatalog::index() {
+  by_id_.clear();
+  for (std::size_t i = 0; i < devices.size(); ++i) by_id_.emplace_back(lower_ascii(devices[i].id), i);
+  // Stable: of two ids equal but for case, the first in the catalogue is found, as a scan would.
+  std::stable_sort(by_id_.begin(), by_id_.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+}
+
+const Device* HardwareCatalog::find(const std::string& id) const {
+  if (by_id_.size() != devices.size()) throw std::logic_error("HardwareCatalog::find before index()");
+  // Binary search by the query's lower-case letters, read in place (no copy of the query).
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  const auto before = [&](const std::string& entry, const std::string& query) {
+    const std::size_t n = std::min(entry.size(), query.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const char q = lower(query[i]);
+      if (entry[i] != q) return (unsigned char)entry[i] < (unsigned char)q;
+    }
+    return entry.size() < query.size();
+  };
+  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id, [&](const auto& x, const std::string& q) { return before(x.first, q); });
+  return it != by_id_.end() && iequals(it->first, id) ? &devices[it->second] : nullptr;
 }
 
 Device custom_device(double memory_gb, double bandwidth_gb_per_s, double fp16_tflops) {

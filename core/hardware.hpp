@@ -37,6 +37,12 @@ struct HardwareCatalog {
   std::vector<Device> devices;
   SpeedFactors speed;
   const Device* find(const std::string& id) const;  // case-insensitive
+  // Indexes devices by lower-case id for find (a solver looks devices up for every probe): call
+  // once devices are all in, before find.
+  void index();
+
+ private:
+  std::vector<std::pair<std::string, std::size_t>> by_id_;  // (lower-case id, index), sorted
 };
 
 // The catalogue built from the embedded data/gpus.json (parsed on first use).

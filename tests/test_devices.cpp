@@ -2,6 +2,7 @@
 // the R1 family's newer members against their model cards.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -20,6 +21,23 @@ const vramcalc::Device& dev(const std::string& id) {
 }
 
 }  // namespace
+
+TEST_CASE("a device is found by its id in any case, and a near miss is not found") {
+  const vramcalc::HardwareCatalog& hw = vramcalc::hardware();
+  for (const vramcalc::Device& d : hw.devices) {
+    CAPTURE(d.id);
+    CHECK(hw.find(d.id) == &d);
+    std::string upper = d.id;
+    for (char& c : upper) c = char(std::toupper((unsigned char)c));
+    CHECK(hw.find(upper) == &d);
+    CHECK(hw.find(d.id + "x") != &d);
+    CHECK(hw.find(d.id.substr(0, d.id.size() - 1)) != &d);
+  }
+  CHECK(hw.find("") == nullptr);
+  CHECK(hw.find("rtx-4090x") == nullptr);
+  CHECK(hw.find("rtx-4090 ") == nullptr);
+  CHECK(hw.find("RTX-4090")->name == hw.find("rtx-4090")->name);
+}
 
 TEST_CASE("the machines of a public R1-distill benchmark are all in the catalogue") {
   // RTX 3080 Ti, 4070 Ti, 2080 Ti, A4000, M1 Ultra, DGX Spark and Radeon AI PRO R9700 were missing.

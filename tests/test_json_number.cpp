@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -50,4 +51,47 @@ TEST_CASE("json_number reads back as the same double, in at most as many charact
   }
   CHECK(n > 29000);
   CHECK(longer <= 5);
+}
+
+TEST_CASE("json_number has the fewest significant digits that read back, found by trying 1 to 17 in turn") {
+  // The definition, checked directly: the first precision whose %.*e text reads back as v.
+  const auto fewest_digits = [](double v) {
+    char buf[40];
+    for (int prec = 1; prec <= 17; ++prec) {
+      std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
+      if (std::strtod(buf, nullptr) == v) return prec;
+    }
+    return 17;
+  };
+  // The significant digits of the text json_number wrote, without leading or trailing zeros
+  // ("0.00123" -> 3, "1234000.0" -> 4, "1.5e+20" -> 2); the fewest never end in a zero.
+  const auto digits_written = [](const std::string& text) {
+    std::string digits;
+    for (const char c : text.substr(0, text.find('e'))) {
+      if (c >= '0' && c <= '9' && !(digits.empty() && c == '0')) digits += c;
+    }
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    return int(digits.size());
+  };
+  std::mt19937_64 rng(53);
+  for (int i = 0; i < 20000; ++i) {
+    double v = 0;
+    if (i % 4 == 0) {
+      const uint64_t bits = rng();
+      std::memcpy(&v, &bits, sizeof v);
+      if (!std::isfinite(v) || v == 0) continue;
+    } else if (i % 4 == 1) {
+      v = double(rng() % 100000) / 100.0;  // few digits: 12.34
+    } else if (i % 4 == 2) {
+      // Powers of two (where the gaps between doubles are uneven) and small multiples, subnormals too.
+      v = std::ldexp(double(1 + rng() % 3), int(rng() % 2097) - 1074);
+      if (!std::isfinite(v)) continue;
+    } else {
+      v = double(rng() % 1000000000000) * std::pow(10.0, double(int(rng() % 40) - 20));
+    }
+    CAPTURE(v);
+    const std::string text = json_number(v);
+    CAPTURE(text);
+    CHECK(digits_written(text) == fewest_digits(std::fabs(v)));
+  }
 }
