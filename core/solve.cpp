@@ -41,10 +41,11 @@ struct WeightsCache {
 
 class Evaluator {
  public:
-  // texts: whether the probes' plans carry their sentences (a table of verdicts reads none).
-  Evaluator(EstimateRequest base, PlanRequest place, std::shared_ptr<WeightsCache> weights = nullptr, bool texts = true)
+  // Whether the probes' plans carry their sentences (a table of verdicts reads none).
+  enum class Texts { keep, omit };
+  Evaluator(EstimateRequest base, PlanRequest place, std::shared_ptr<WeightsCache> weights = nullptr, Texts texts = Texts::keep)
       : base_(std::move(base)), place_(std::move(place)), weights_(weights ? std::move(weights) : std::make_shared<WeightsCache>()),
-        texts_(texts) {}
+        texts_(texts == Texts::keep) {}
 
   Probe at(uint64_t context, bool with_speed = false) {
     // The request at this context, without copying it (a catalogue entry given as a config holds
@@ -322,7 +323,7 @@ BestFormat best_format(const EstimateRequest& base, const PlanRequest& place) {
     EstimateRequest r = base;
     r.quant = q.name;
     const Estimate e = estimate(r);
-    Evaluator ev(r, place, nullptr, false);
+    Evaluator ev(r, place, nullptr, Evaluator::Texts::omit);
     const Probe pr = ev.at(base.context);
     FormatFit f;
     f.quant = q.name;
@@ -377,7 +378,7 @@ Sweep offload_sweep(const EstimateRequest& base, const PlanRequest& place) {
     }
   }
   for (const PlanRequest& p : points) {
-    Evaluator ev(base, p, nullptr, false);
+    Evaluator ev(base, p, nullptr, Evaluator::Texts::omit);
     const Probe pr = ev.at(base.context, true);
     SweepPoint pt;
     pt.gpu_layers = pr.plan.gpu_layers;
@@ -519,7 +520,7 @@ FitTable fit_table(const FitRequest& req) {
       std::optional<Probe> fit_probe;
       std::vector<Evaluator> evs;
       const auto weights = std::make_shared<WeightsCache>();
-      for (const Mode& md : modes) evs.emplace_back(er, md.place, weights, false);
+      for (const Mode& md : modes) evs.emplace_back(er, md.place, weights, Evaluator::Texts::omit);
       const bool beyond = req.context > model_cap(a);
       row.bits_per_weight = bits_per_weight(e0);
       std::vector<Probe> over;  // the modes that do not fit at the required context

@@ -1,6 +1,7 @@
 #include "solve_api.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -32,7 +33,15 @@ std::string gb(uint64_t bytes) {
   return std::to_string(hundredths / 100) + (frac < 10 ? ".0" : ".") + std::to_string(frac) + " GB";
 }
 
-json num_or_null(double v) { return v > 0 && std::isfinite(v) ? json(std::round(v * 1000.0) / 1000.0) : json(nullptr); }
+// A positive figure to three decimals, or none (zero, negative or not finite: not a figure).
+std::optional<double> positive_rounded(double v) {
+  if (!(v > 0 && std::isfinite(v))) return std::nullopt;
+  return std::round(v * 1000.0) / 1000.0;
+}
+json num_or_null(double v) {
+  const std::optional<double> r = positive_rounded(v);
+  return r ? json(*r) : json(nullptr);
+}
 json count_or_null(const std::optional<uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 const Device* device_of(const PlanRequest& pr) { return pr.custom ? &*pr.custom : hardware().find(pr.gpu); }
@@ -111,7 +120,8 @@ json sweep_json(const Sweep& s) {
 // values first took a fifth of the table's time in the WebAssembly module), with the keys in the
 // order nlohmann::json's dump() gives them, so the text is the same either way.
 void write_number_or_null(JsonWriter& w, double v) {
-  if (v > 0 && std::isfinite(v)) w.value(std::round(v * 1000.0) / 1000.0);
+  const std::optional<double> r = positive_rounded(v);
+  if (r) w.value(*r);
   else w.null();
 }
 
@@ -342,14 +352,9 @@ bool wants_solver(const json& req) {
   return req.is_object() && (present(req, "solve") || (present(req, "launch_commands") && req["launch_commands"] == true));
 }
 
-namespace {
-
-// Runs f; an error it throws comes back as the error answer (null when there was none).
-template <class F>
-json solve_json_value_or(F f) {
+json solve_json_value(const json& request) {
   try {
-    f();
-    return nullptr;
+    return solve_value(request);
   } catch (const InputError& e) {
     return error_json(e.code(), e.field(), e.what());
   } catch (const std::exception& e) {
@@ -357,22 +362,12 @@ json solve_json_value_or(F f) {
   }
 }
 
-}  // namespace
-
-json solve_json_value(const json& request) {
-  json out;
-  const json error = solve_json_value_or([&] { out = solve_value(request); });
-  return error.is_null() ? out : error;
-}
-
 std::string solve_json(const std::string& request_text) {
   const json req = json::parse(request_text, nullptr, false);
   if (req.is_discarded()) return error_json("invalid_request", "request", "the request is not valid JSON").dump();
   if (req.is_object() && req.contains("solve") && req["solve"] == "fit") {
     // The fit table's text as it is written (solve_value parses it back for a JSON value).
-    std::string text;
-    const json error = solve_json_value_or([&] { text = fit_text(req); });
-    return error.is_null() ? text : error.dump();
+    return answer_or_error([&] { return fit_text(req); });
   }
   return solve_json_value(req).dump();
 }
