@@ -276,7 +276,11 @@ SpeedModel fit_speed_model(const std::vector<CalibrationRow>& rows) {
 }
 
 const SpeedModel& speed_model() {
+#ifdef VRAMCALC_GENERATED_CATALOG
+  static const SpeedModel m = generated_speed_model();
+#else
   static const SpeedModel m = fit_speed_model(calibration_rows());
+#endif
   return m;
 }
 

@@ -67,6 +67,9 @@ SpeedTerms row_terms(const CalibrationRow& r);
 
 // Fits the model on the rows that are not held out and measures it on all of them.
 SpeedModel fit_speed_model(const std::vector<CalibrationRow>& rows);
+// The model the native build fitted, from its tables (tools/catalog_blob.hpp): the WebAssembly
+// build's speed_model(), bit for bit the native one, without fitting at start-up.
+SpeedModel generated_speed_model();
 
 // The model fitted on the embedded calibration data (fitted on first use).
 const SpeedModel& speed_model();

@@ -61,7 +61,11 @@ HardwareCatalog parse_hardware(const std::string& text) {
 }
 
 const HardwareCatalog& hardware() {
+#ifdef VRAMCALC_GENERATED_CATALOG
+  static const HardwareCatalog c = generated_hardware();
+#else
   static const HardwareCatalog c = parse_hardware(embedded_gpus_json());
+#endif
   return c;
 }
 

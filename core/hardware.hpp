@@ -48,6 +48,9 @@ struct HardwareCatalog {
 // The catalogue built from the embedded data/gpus.json (parsed on first use).
 const HardwareCatalog& hardware();
 HardwareCatalog parse_hardware(const std::string& gpus_json);
+// The same catalogue from the tables the native build wrote (tools/catalog_blob.hpp), which the
+// WebAssembly build compiles in place of parsing data/gpus.json.
+HardwareCatalog generated_hardware();
 
 // A device the user describes by its memory and bandwidth. Throws InputError naming
 // custom_gpu.memory_gb or custom_gpu.bandwidth_gb_per_s for values that are not positive and finite.

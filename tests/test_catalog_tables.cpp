@@ -3,8 +3,12 @@
 // printed back field by field as C++ source, both are the same text, and estimates from a model the tables completed equal the parsed model's.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog_blob.hpp"
+#include "calibration.hpp"
 #include "catalog_source.hpp"
+#include "hardware.hpp"
 
 using namespace vramcalc;
 
@@ -21,6 +25,39 @@ TEST_CASE("generated catalogue tables equal the parsed data files, field by fiel
     CHECK(generated.models[i].tensors_split.size() == parsed.models[i].tensors_split.size());
     CHECK(generated.models[i].groups_legacy.size() == parsed.models[i].groups_legacy.size());
   }
+}
+
+TEST_CASE("generated device tables and speed model equal the parsed gpus.json and the fit on calibration.json") {
+  const HardwareCatalog generated = generated_hardware();
+  const HardwareCatalog& parsed = hardware();
+  REQUIRE(generated.devices.size() == parsed.devices.size());
+  for (size_t i = 0; i < parsed.devices.size(); ++i) {
+    const Device& g = generated.devices[i];
+    const Device& p = parsed.devices[i];
+    CAPTURE(p.id);
+    CHECK(g.id == p.id);
+    CHECK(g.name == p.name);
+    CHECK(g.vendor == p.vendor);
+    CHECK(g.device_class == p.device_class);
+    CHECK(g.family == p.family);
+    CHECK(g.interconnect == p.interconnect);
+    CHECK(g.memory_bytes == p.memory_bytes);
+    CHECK(g.usable_bytes == p.usable_bytes);
+    CHECK(g.memory_gb == p.memory_gb);
+    CHECK(g.bandwidth_gb_per_s == p.bandwidth_gb_per_s);
+    CHECK(g.fp16_tflops == p.fp16_tflops);
+    CHECK(g.fp8_tflops == p.fp8_tflops);
+    CHECK(generated.find(p.id) == &g);  // indexed
+  }
+  CHECK(generated.speed.gpu_bandwidth_efficiency == parsed.speed.gpu_bandwidth_efficiency);
+  CHECK(generated.speed.cpu_bandwidth_efficiency == parsed.speed.cpu_bandwidth_efficiency);
+  CHECK(generated.speed.default_host == parsed.speed.default_host);
+  // The model is the fit itself, every parameter and spread exact (the JSON text of a double
+  // reads back as that double).
+  const SpeedModel fitted = fit_speed_model(calibration_rows());
+  CHECK(to_json(generated_speed_model()).dump() == to_json(fitted).dump());
+  CHECK(generated_speed_model().params == fitted.params);
+  CHECK(generated_speed_model().n_rows > 0);
 }
 
 TEST_CASE("the printer keeps text and numbers exact") {

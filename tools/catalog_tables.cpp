@@ -1,7 +1,7 @@
-// Writes the catalogue as C++ source (catalog_blob.hpp: its fields as bytes) to the file named on
+// Writes the catalogue, the device catalogue and the fitted speed model as C++ source (catalog_blob.hpp: its fields as bytes) to the file named on
 // the command line:
 // the native build parses data/*.json as always, and the WebAssembly build compiles the result,
-// so the page's module neither carries a JSON parser for its catalogue nor parses at start-up.
+// so the page's modules neither parse the catalogues nor fit the speed model at start-up.
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const std::string text = vramcalc::catalog_blob::file(vramcalc::catalog());
+    const std::string text = vramcalc::catalog_blob::file(vramcalc::catalog(), vramcalc::hardware(), vramcalc::speed_model());
     std::ofstream out(argv[1], std::ios::binary);
     out << text;
     if (!out.flush()) {
