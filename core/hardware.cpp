@@ -90,7 +90,8 @@ const Device* HardwareCatalog::find(const std::string& id) const {
   if (by_id_.size() != devices.size()) throw std::logic_error("HardwareCatalog::find before index()");
   // Binary search by the query's lower-case letters, read in place (no copy of the query).
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-  const auto before = [&](const std::string& entry, const std::string& query) {
+  // On views: a std::string's bytes are read through calls in the size-optimised WebAssembly build.
+  const auto before = [&](std::string_view entry, std::string_view query) {
     const std::size_t n = std::min(entry.size(), query.size());
     for (std::size_t i = 0; i < n; ++i) {
       const char q = lower(query[i]);
@@ -98,8 +99,9 @@ const Device* HardwareCatalog::find(const std::string& id) const {
     }
     return entry.size() < query.size();
   };
-  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id, [&](const auto& x, const std::string& q) { return before(x.first, q); });
-  return it != by_id_.end() && iequals(it->first, id) ? &devices[it->second] : nullptr;
+  const std::string_view query = id;
+  const auto it = std::lower_bound(by_id_.begin(), by_id_.end(), query, [&](const auto& x, std::string_view q) { return before(x.first, q); });
+  return it != by_id_.end() && iequals(it->first, query) ? &devices[it->second] : nullptr;
 }
 
 Device custom_device(double memory_gb, double bandwidth_gb_per_s, double fp16_tflops) {
