@@ -140,12 +140,10 @@ export async function loadEngine({ create = globalThis.createVramcalcModule, mod
      * once and places the model after.
      */
     quick: (request) => {
-      const { args, needs } = fieldArgs(request, catalog.defaults);
-      if (needs) return null;
       try {
-        return call('estimateFields', ...args);
+        return calculator(request);
       } catch {
-        return null;
+        return null;  // needs_planner or an error: the full estimate answers
       }
     },
     /** True once estimates go to the extras module, which has the hardware planner. */
