@@ -1,5 +1,6 @@
 #include "gguf.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <optional>
 
@@ -149,10 +150,21 @@ void skip_array(Reader& r, uint32_t elem_type, uint64_t count, int depth) {
   }
 }
 
+// A count or size from the metadata. The file may hold any number type under the key: a negative
+// integer, or a float that is not a whole number from 0 to 2^64 (NaN, infinity, 1e30, 2.5), is
+// malformed, not converted (a float out of range has no integer value at all).
 uint64_t get_u(const json& md, const std::string& key, uint64_t fallback) {
   auto it = md.find(key);
   if (it == md.end() || !it->is_number()) return fallback;
-  return it->get<uint64_t>();
+  if (it->is_number_unsigned()) return it->get<uint64_t>();
+  if (it->is_number_integer()) {
+    const int64_t v = it->get<int64_t>();
+    if (v < 0) invalid(key + " is negative (" + std::to_string(v) + ")");
+    return uint64_t(v);
+  }
+  const double v = it->get<double>();
+  if (!(v >= 0 && v < 18446744073709551616.0) || v != std::floor(v)) invalid(key + " is not a whole number of 0 or more");
+  return uint64_t(v);
 }
 
 bool has_tensor(const GgufHeader& h, const std::string& name) {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <functional>
+#include <limits>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -251,4 +253,32 @@ TEST_CASE("a long tensor name is quoted by its first characters only") {
   const std::string message = out["error"]["message"].get<std::string>();
   CHECK(message.size() < 200);
   CHECK(message.find("(10000 characters)") != std::string::npos);
+}
+
+TEST_CASE("a count in GGUF metadata that is not a whole number of 0 or more is malformed, not converted") {
+  // general.alignment is a uint32 in files llama.cpp writes; a hostile file may hold any type.
+  const auto header_with = [](const std::function<void(Writer&)>& alignment) {
+    Writer w;
+    w.out = "GGUF";
+    w.put<uint32_t>(3);
+    w.put<uint64_t>(0);
+    w.put<uint64_t>(2);
+    w.kv_str("general.architecture", "llama");
+    alignment(w);
+    return w.out;
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const float v : {nan, -nan, inf, -inf, -1.0f, 2.5f, 64.5f, 1e30f}) {
+    CAPTURE(v);
+    const json out = json::parse(gguf_summary(header_with([&](Writer& w) { w.kv_f32("general.alignment", v); })));
+    REQUIRE(out.contains("error"));
+    CHECK(out["error"]["field"] == "gguf");
+    CHECK(out["error"]["message"].get<std::string>().find("general.alignment is not a whole number") != std::string::npos);
+  }
+  const json negative = json::parse(gguf_summary(header_with([](Writer& w) { w.kv_i32("general.alignment", -32); })));
+  CHECK(negative["error"]["message"].get<std::string>().find("general.alignment is negative (-32)") != std::string::npos);
+  // A whole float is a count like any other: 64.0 reads as an alignment of 64.
+  const GgufHeader h = parse_gguf_header(header_with([](Writer& w) { w.kv_f32("general.alignment", 64.0f); }));
+  CHECK(h.alignment == 64);
 }
