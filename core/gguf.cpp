@@ -167,6 +167,15 @@ uint64_t get_u(const json& md, const std::string& key, uint64_t fallback) {
   return uint64_t(v);
 }
 
+// The length of an array in the metadata (read as {"array": type, "count": n}); 0 when the key is
+// absent. A file that stores a scalar under a key that must hold an array is malformed.
+uint64_t array_count(const json& md, const std::string& key) {
+  auto it = md.find(key);
+  if (it == md.end()) return 0;
+  if (!it->is_object()) invalid(key + " is not an array");
+  return get_u(*it, "count", 0);
+}
+
 bool has_tensor(const GgufHeader& h, const std::string& name) {
   for (const auto& t : h.tensors) {
     if (t.name == name) return true;
@@ -275,7 +284,7 @@ json gguf_to_hf_config(const GgufHeader& h) {
   c["max_position_embeddings"] = u("context_length", 4096);
   // Vocabulary: the token list's length (vocab_size is not always written).
   uint64_t vocab = u("vocab_size", 0);
-  if (vocab == 0 && md.contains("tokenizer.ggml.tokens")) vocab = md["tokenizer.ggml.tokens"].value("count", uint64_t(0));
+  if (vocab == 0) vocab = array_count(md, "tokenizer.ggml.tokens");
   if (vocab == 0) {
     for (const auto& t : h.tensors) {
       if (t.name == "token_embd.weight") vocab = t.ne[1];

@@ -32,7 +32,7 @@ uint64_t bytes_or_zero(const json& d, const char* key) {
 
 HardwareCatalog parse_hardware(const std::string& text) {
   const json j = json::parse(text);
-  HardwareCatalog c;
+  std::vector<Device> devices;
   for (const json& d : j.at("devices")) {
     Device x;
     x.id = d.at("id").get<std::string>();
@@ -49,13 +49,14 @@ HardwareCatalog parse_hardware(const std::string& text) {
     x.fp8_tflops = number_or_zero(d, "fp8_tflops_dense");
     if (!(x.bandwidth_gb_per_s > 0)) throw std::runtime_error("data/gpus.json: " + x.id + " has no bandwidth");
     if (!x.is_cpu() && x.usable_bytes == 0) throw std::runtime_error("data/gpus.json: " + x.id + " has no memory");
-    c.devices.push_back(std::move(x));
+    devices.push_back(std::move(x));
   }
-  c.index();
   const json& s = j.at("speed");
-  c.speed.gpu_bandwidth_efficiency = s.at("gpu_bandwidth_efficiency").at("value").get<double>();
-  c.speed.cpu_bandwidth_efficiency = s.at("cpu_bandwidth_efficiency").at("value").get<double>();
-  c.speed.default_host = s.at("default_host").at("value").get<std::string>();
+  SpeedFactors speed;
+  speed.gpu_bandwidth_efficiency = s.at("gpu_bandwidth_efficiency").at("value").get<double>();
+  speed.cpu_bandwidth_efficiency = s.at("cpu_bandwidth_efficiency").at("value").get<double>();
+  speed.default_host = s.at("default_host").at("value").get<std::string>();
+  const HardwareCatalog c(std::move(devices), std::move(speed));
   if (!c.find(c.speed.default_host)) throw std::runtime_error("data/gpus.json: default_host is not a device");
   return c;
 }
@@ -69,32 +70,23 @@ const HardwareCatalog& hardware() {
   return c;
 }
 
-namespace {
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+HardwareCatalog::HardwareCatalog(std::vector<Device> devices_, SpeedFactors speed_) : devices(std::move(devices_)), speed(std::move(speed_)) {
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    std::string id = devices[i].id;
+    for (char& ch : id) ch = ascii_lower(ch);
+    by_id_.emplace_back(std::move(id), i);
   }
-  return out;
-}
-}  // namespace
-
-void HardwareCatalog::index() {
-  by_id_.clear();
-  for (std::size_t i = 0; i < devices.size(); ++i) by_id_.emplace_back(lower_ascii(devices[i].id), i);
   // Stable: of two ids equal but for case, the first in the catalogue is found, as a scan would.
   std::stable_sort(by_id_.begin(), by_id_.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
 }
 
 const Device* HardwareCatalog::find(const std::string& id) const {
-  if (by_id_.size() != devices.size()) throw std::logic_error("HardwareCatalog::find before index()");
   // Binary search by the query's lower-case letters, read in place (no copy of the query).
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
   // On views: a std::string's bytes are read through calls in the size-optimised WebAssembly build.
   const auto before = [&](std::string_view entry, std::string_view query) {
     const std::size_t n = std::min(entry.size(), query.size());
     for (std::size_t i = 0; i < n; ++i) {
-      const char q = lower(query[i]);
+      const char q = ascii_lower(query[i]);
       if (entry[i] != q) return (unsigned char)entry[i] < (unsigned char)q;
     }
     return entry.size() < query.size();

@@ -34,12 +34,11 @@ struct SpeedFactors {
 };
 
 struct HardwareCatalog {
-  std::vector<Device> devices;
-  SpeedFactors speed;
+  // Indexes the devices by lower-case id for find (a solver looks devices up for every probe).
+  HardwareCatalog(std::vector<Device> devices, SpeedFactors speed);
+  const std::vector<Device> devices;
+  const SpeedFactors speed;
   const Device* find(const std::string& id) const;  // case-insensitive
-  // Indexes devices by lower-case id for find (a solver looks devices up for every probe): call
-  // once devices are all in, before find.
-  void index();
 
  private:
   std::vector<std::pair<std::string, std::size_t>> by_id_;  // (lower-case id, index), sorted

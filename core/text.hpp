@@ -10,6 +10,8 @@
 
 namespace vramcalc {
 
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
 // ASCII case-insensitive equality (ids and format names are ASCII), without allocating.
 // (On views: the catalogue lookups call it for every entry, and a view's size and bytes are
 // read without a call even in the size-optimised WebAssembly build.)
@@ -19,10 +21,7 @@ inline bool iequals(std::string_view a, std::string_view b) {
   const char* pa = a.data();
   const char* pb = b.data();
   for (size_t i = 0; i < n; ++i) {
-    char x = pa[i], y = pb[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
+    if (ascii_lower(pa[i]) != ascii_lower(pb[i])) return false;
   }
   return true;
 }

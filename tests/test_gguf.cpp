@@ -39,10 +39,7 @@ std::string llama8b_gguf(uint64_t n_tokens, uint64_t* tensor_count = nullptr) {
   const CatalogModel& m = *c.find_model("deepseek-r1-distill-llama-8b");
   const QuantFormat& q = *c.find_quant("Q4_K_M");
   Writer w;
-  w.out += "GGUF";
-  w.put<uint32_t>(3);
-  w.put<uint64_t>(m.tensors_split.size());
-  w.put<uint64_t>(12);
+  w.header(m.tensors_split.size(), 12);
   w.kv_str("general.architecture", "llama");
   w.kv_str("general.name", "DeepSeek R1 Distill Llama 8B");
   w.kv_u32("general.file_type", 15);
@@ -138,10 +135,7 @@ TEST_CASE("the GGUF type table agrees with the catalogue's block layouts") {
   for (const auto& row : rows) {
     // One tensor of 256 x 256 values of that type: its bytes follow from the block layout.
     Writer w;
-    w.out += "GGUF";
-    w.put<uint32_t>(3);
-    w.put<uint64_t>(1);
-    w.put<uint64_t>(1);
+    w.header(1, 1);
     w.kv_str("general.architecture", "llama");
     w.str("t.weight");
     w.put<uint32_t>(2);
@@ -220,10 +214,7 @@ TEST_CASE("a GGUF header whose tensor name is not UTF-8 gives an error object, n
 
 TEST_CASE("names in a GGUF header are repaired to valid UTF-8 in the summary and the estimate") {
   Writer w;
-  w.out = "GGUF";
-  w.put<uint32_t>(3);
-  w.put<uint64_t>(1);
-  w.put<uint64_t>(2);
+  w.header(1, 2);
   w.kv_str("general.architecture", "llama");
   w.kv_str("general.name", "bad \xC3 name \xF0\x9F\x98");  // a cut two-byte and a cut four-byte sequence
   w.str("t.\xFF");
@@ -242,10 +233,7 @@ TEST_CASE("names in a GGUF header are repaired to valid UTF-8 in the summary and
 
 TEST_CASE("a long tensor name is quoted by its first characters only") {
   Writer w;
-  w.out = "GGUF";
-  w.put<uint32_t>(3);
-  w.put<uint64_t>(1);
-  w.put<uint64_t>(1);
+  w.header(1, 1);
   w.kv_str("general.architecture", "llama");
   w.str(std::string(10000, 'n'));
   w.put<uint32_t>(7);  // dimensions
@@ -259,10 +247,7 @@ TEST_CASE("a count in GGUF metadata that is not a whole number of 0 or more is m
   // general.alignment is a uint32 in files llama.cpp writes; a hostile file may hold any type.
   const auto header_with = [](const std::function<void(Writer&)>& alignment) {
     Writer w;
-    w.out = "GGUF";
-    w.put<uint32_t>(3);
-    w.put<uint64_t>(0);
-    w.put<uint64_t>(2);
+    w.header(0, 2);
     w.kv_str("general.architecture", "llama");
     alignment(w);
     return w.out;
@@ -281,4 +266,28 @@ TEST_CASE("a count in GGUF metadata that is not a whole number of 0 or more is m
   // A whole float is a count like any other: 64.0 reads as an alignment of 64.
   const GgufHeader h = parse_gguf_header(header_with([](Writer& w) { w.kv_f32("general.alignment", 64.0f); }));
   CHECK(h.alignment == 64);
+}
+
+TEST_CASE("a scalar where the token list belongs is a malformed file, named by its key") {
+  // tokenizer.ggml.tokens is an array of strings in every file llama.cpp writes; the vocabulary is
+  // read from its length when the architecture's vocab_size key is absent.
+  const auto llama_with = [](const std::function<void(Writer&)>& tokens) {
+    Writer w;
+    w.header(0, 5);
+    w.kv_str("general.architecture", "llama");
+    w.kv_u32("llama.block_count", 32);
+    w.kv_u32("llama.embedding_length", 4096);
+    w.kv_u32("llama.attention.head_count", 32);
+    tokens(w);
+    return w.out;
+  };
+  const json scalar = json::parse(gguf_summary(llama_with([](Writer& w) { w.kv_u32("tokenizer.ggml.tokens", 32000); })));
+  REQUIRE(scalar.contains("error"));
+  CHECK(scalar["error"]["field"] == "gguf");
+  CHECK(scalar["error"]["message"].get<std::string>().find("tokenizer.ggml.tokens is not an array") != std::string::npos);
+  const json text = json::parse(gguf_summary(llama_with([](Writer& w) { w.kv_str("tokenizer.ggml.tokens", "a"); })));
+  CHECK(text["error"]["message"].get<std::string>().find("tokenizer.ggml.tokens is not an array") != std::string::npos);
+  // The array itself gives the vocabulary.
+  const GgufHeader h = parse_gguf_header(llama_with([](Writer& w) { w.kv_str_array("tokenizer.ggml.tokens", 32000); }));
+  CHECK(gguf_to_hf_config(h)["vocab_size"] == 32000);
 }

@@ -193,13 +193,13 @@ inline Catalog decode_catalog(const char* data, std::size_t size) {
 
 // The device catalogue from its bytes (its devices, then its speed factors), indexed for find.
 inline HardwareCatalog decode_hardware(const char* data, std::size_t size) {
-  HardwareCatalog h;
   Reader r(data, size);
-  decode(r, h.devices);
-  decode(r, h.speed);
+  std::vector<Device> devices;
+  SpeedFactors speed;
+  decode(r, devices);
+  decode(r, speed);
   if (!r.done()) throw std::runtime_error("device tables run on past the devices");
-  h.index();
-  return h;
+  return HardwareCatalog(std::move(devices), std::move(speed));
 }
 
 // The fitted speed model from its bytes.
