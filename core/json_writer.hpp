@@ -86,33 +86,40 @@ class JsonWriter {
     first_ = false;
   }
   void string(std::string_view text) {
-    // Names from a user's GGUF file or config can hold any bytes; JSON text must be UTF-8.
+    // Names from a user's GGUF file or config can hold any bytes; JSON text must be UTF-8. Text
+    // that is all ASCII (ids, keys, the catalogue's names) needs no check.
     std::string repaired;
     std::string_view s = text;
-    if (!is_valid_utf8(text)) {
+    bool ascii = true;
+    for (std::size_t i = 0; i < text.size(); ++i) ascii = ascii && static_cast<unsigned char>(text.data()[i]) < 0x80;
+    if (!ascii && !is_valid_utf8(text)) {
       repaired = valid_utf8(text);
       s = repaired;
     }
     out_.push_back('"');
-    for (const char ch : s) {
-      const unsigned char c = static_cast<unsigned char>(ch);
+    // Runs of characters that need no escape are appended at once (one call, not one per byte).
+    const char* data = s.data();
+    const std::size_t n = s.size();
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned char c = static_cast<unsigned char>(data[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(data + run, i - run);
+      run = i + 1;
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\r': out_ += "\\r"; break;
-        default:
-          if (c < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            out_ += "\\u00";
-            out_.push_back(hex[c >> 4]);
-            out_.push_back(hex[c & 15]);
-          } else {
-            out_.push_back(ch);
-          }
+        case '"': out_.append("\\\"", 2); break;
+        case '\\': out_.append("\\\\", 2); break;
+        case '\n': out_.append("\\n", 2); break;
+        case '\t': out_.append("\\t", 2); break;
+        case '\r': out_.append("\\r", 2); break;
+        default: {
+          static const char hex[] = "0123456789abcdef";
+          const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+          out_.append(u, 6);
+        }
       }
     }
+    out_.append(data + run, n - run);
     out_.push_back('"');
   }
   std::string out_;

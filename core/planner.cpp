@@ -528,6 +528,31 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
           uint64_t lo = 0, hi = n_all;  // the answer is in [lo, hi]; ngl = 0 is the scan's last resort
           pl = place_llama(e, m, d, 1, hi, 0, false);
           if (!all_fit(pl)) {
+            // -ngl k holds the output layer and blocks n_layer + 1 - k and up: the blocks' bytes
+            // (weights and KV cache), taken off from the lowest, say where it starts to fit;
+            // two placements confirm it (ngl fits, ngl + 1 does not), else the bisection runs.
+            const DevicePart& g = pl.gpus[0].part;
+            const uint64_t excess = g.total_bytes - g.budget_bytes;
+            uint64_t freed = 0, guess = n_all;
+            for (uint32_t il = 0; il < a.n_layer && freed < excess; ++il, --guess) freed += m.layers[il].total() + m.kv[il];
+            if (freed < excess) {
+              // Over even with the output layer alone: -ngl 0, if -ngl 1 confirms it does not fit.
+              Placement one = place_llama(e, m, d, 1, 1, 0, false);
+              if (!all_fit(one)) {
+                lo = hi = 0;
+                pl = place_llama(e, m, d, 1, 0, 0, false);
+                all_fit(pl);
+              }
+            } else if (guess >= 1 && guess < n_all) {
+              Placement t = place_llama(e, m, d, 1, guess, 0, false);
+              Placement up = place_llama(e, m, d, 1, guess + 1, 0, false);
+              if (all_fit(t) && !all_fit(up)) {
+                lo = hi = guess;
+                pl = std::move(t);
+              }
+            }
+          }
+          if (lo != hi && !pl.gpus[0].part.fits) {
             while (hi - lo > 1) {
               const uint64_t mid = lo + (hi - lo) / 2;
               Placement t = place_llama(e, m, d, 1, mid, 0, false);
@@ -556,6 +581,45 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
         uint64_t lo = 0, hi = a.n_layer;  // the fewest that fit is in [lo, hi]
         pl = place_llama(e, m, d, req.count, ngl, lo, true);
         if (!all_fit(pl)) {
+          // Each device over its budget must free its excess by the experts of its own blocks,
+          // from block 0 up; N is the most blocks any device needs. Two placements confirm it
+          // (N fits, N - 1 does not), else the bisection runs.
+          const LlamaLayerDevices dev(a.n_layer, req.count, ngl);
+          uint64_t guess = 0;
+          for (size_t gi = 0; gi < pl.gpus.size() && guess <= a.n_layer; ++gi) {
+            const DevicePart& g = pl.gpus[gi].part;
+            if (g.fits) continue;
+            const uint64_t excess = g.total_bytes - g.budget_bytes;
+            uint64_t freed = 0, n = 0;
+            for (; n < a.n_layer && freed < excess; ++n) {
+              if (dev(int64_t(n)) == int(gi)) freed += m.layers[n].routed;
+            }
+            guess = freed >= excess ? std::max(guess, n) : a.n_layer + 1;
+          }
+          if (guess > a.n_layer) {
+            // Some device stays over even with every block's experts in RAM: so all of them, if
+            // that placement confirms it does not fit.
+            Placement t = place_llama(e, m, d, req.count, ngl, a.n_layer, true);
+            if (!all_fit(t)) {
+              lo = hi = a.n_layer;
+              pl = std::move(t);
+            }
+          } else {
+            Placement t = place_llama(e, m, d, req.count, ngl, guess, true);
+            if (all_fit(t)) {
+              bool confirmed = guess == 1;  // N - 1 = 0 is the placement above, which does not fit
+              if (!confirmed) {
+                Placement below = place_llama(e, m, d, req.count, ngl, guess - 1, true);
+                confirmed = !all_fit(below);
+              }
+              if (confirmed) {
+                lo = hi = guess;
+                pl = std::move(t);
+              }
+            }
+          }
+        }
+        if (lo != hi && !all_fit(pl)) {
           while (hi - lo > 1) {
             const uint64_t mid = lo + (hi - lo) / 2;
             Placement t = place_llama(e, m, d, req.count, ngl, mid, true);

@@ -431,3 +431,56 @@ TEST_CASE("a plan without its sentences (the solvers' probes) has the same figur
   }
   CHECK(compared > 100);
 }
+
+TEST_CASE("the automatic -ngl and --n-cpu-moe are those a scan of every explicit value finds") {
+  // llama.cpp's rule for the automatic choice, checked value by value with explicit settings: the
+  // most layers on the GPUs that fit (else -ngl 0), and the fewest blocks' experts in RAM that fit
+  // (else all of them).
+  struct Case {
+    const char* model;
+    const char* quant;
+    uint64_t context;
+    const char* gpu;
+    uint64_t count;
+  };
+  const Case dense[] = {{"deepseek-r1-distill-llama-70b", "Q4_K_M", 8192, "rtx-4090", 1},
+                        {"deepseek-r1-distill-llama-70b", "Q8_0", 32768, "rtx-3090", 2},
+                        {"deepseek-r1-distill-qwen-32b", "Q6_K", 65536, "rtx-4060-ti-16gb", 1},
+                        {"deepseek-r1-distill-qwen-32b", "BF16", 131072, "rtx-5090", 3},
+                        {"deepseek-r1-distill-qwen-14b", "Q4_K_M", 4096, "rtx-4090", 1},
+                        {"deepseek-r1-distill-qwen-1.5b", "Q4_K_M", 4096, "rtx-4060-ti-16gb", 1}};
+  for (const Case& c : dense) {
+    CAPTURE(c.model);
+    CAPTURE(c.quant);
+    CAPTURE(c.gpu);
+    CAPTURE(c.count);
+    const vramcalc::Estimate e = run(c.model, c.quant, c.context);
+    const uint64_t n_all = e.arch->n_layer + 1;
+    PlanRequest r = on(c.gpu, c.count, Offload::layers);
+    const Plan chosen = vramcalc::plan(e, r);
+    uint64_t want = 0;
+    for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
+      r.gpu_layers = ngl;
+      if (vramcalc::plan(e, r).fits || ngl == 0) { want = ngl; break; }
+    }
+    CHECK(chosen.gpu_layers == want);
+  }
+  const Case moe[] = {{"deepseek-r1", "Q4_K_M", 16384, "rtx-4090", 1}, {"deepseek-r1", "Q2_K", 65536, "rtx-3090", 4},
+                      {"deepseek-r1", "IQ1_S", 163840, "rtx-5090", 2},  {"deepseek-r1", "Q8_0", 4096, "h100-sxm", 3},
+                      {"deepseek-r1", "Q4_K_M", 4096, "h100-sxm", 8},   {"deepseek-r1", "Q4_K_M", 131072, "rtx-4060-ti-16gb", 1}};
+  for (const Case& c : moe) {
+    CAPTURE(c.quant);
+    CAPTURE(c.context);
+    CAPTURE(c.gpu);
+    CAPTURE(c.count);
+    const vramcalc::Estimate e = run(c.model, c.quant, c.context);
+    PlanRequest r = on(c.gpu, c.count, Offload::experts);
+    const Plan chosen = vramcalc::plan(e, r);
+    uint64_t want = e.arch->n_layer;
+    for (uint64_t n = 0; n <= e.arch->n_layer; ++n) {
+      r.cpu_moe_layers = n;
+      if (vramcalc::plan(e, r).fits) { want = n; break; }
+    }
+    CHECK(chosen.cpu_moe_layers == want);
+  }
+}

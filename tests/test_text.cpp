@@ -1,8 +1,12 @@
 // Text from a user's file or form, made safe to echo; numbers printed as people write them.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "json_writer.hpp"
 #include "labels.hpp"
 #include "text.hpp"
 
@@ -56,4 +60,31 @@ TEST_CASE("messages name fields by their labels") {
   CHECK(labelled_message("custom_gpu.memory_gb", "memory_gb is required") == "GPU memory (GB) is required");
   // Only a leading id is replaced.
   CHECK(labelled_message("gpus", "gpusx must be") == "gpusx must be");
+}
+
+TEST_CASE("the JSON writer's strings read back, by an independent parser, as the text made valid UTF-8") {
+  // nlohmann::json is the reference reader: every string the writer emits parses to the input
+  // with ill-formed UTF-8 replaced, whatever bytes it held (quotes, backslashes, controls, NUL).
+  const auto round_trip = [](const std::string& in) {
+    JsonWriter w;
+    w.begin_object().field(in, in).end_object();
+    const nlohmann::json j = nlohmann::json::parse(w.str());
+    REQUIRE(j.size() == 1);
+    CHECK(j.begin().key() == valid_utf8(in));
+    CHECK(j.begin().value() == valid_utf8(in));
+  };
+  round_trip("");
+  round_trip("plain ascii id q4_k_m");
+  round_trip(std::string("\"quoted\" back\\slash \n\t\r \b\f \x01\x1f \x7f") + std::string(1, '\0') + "end");
+  round_trip("caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80");
+  round_trip("cut \xC3 and \xF0\x9F\x98 and \xFF");
+  std::mt19937 rng(2026);
+  for (int i = 0; i < 2000; ++i) {
+    std::string s(rng() % 24, ' ');
+    // Bytes drawn mostly from the characters that need care.
+    static const char pick[] = {'"', '\\', '\n', '\0', '\x1f', 'a', '\x7f', '\xC3', '\xA9', '\xE2', '\x80', '\xF0', '\xFF'};
+    for (char& c : s) c = rng() % 3 ? pick[rng() % sizeof(pick)] : char(rng());
+    CAPTURE(i);
+    round_trip(s);
+  }
 }
