@@ -136,7 +136,7 @@ Estimate estimate(const EstimateRequest& req) {
     e.arch = &*req.custom;
     e.custom_id = req.custom_id;
   } else {
-    e.catalog_model = cat.find_model(req.model);
+    e.catalog_model = last_lookup(req.model, [&](const std::string& id) { return cat.find_model(id); });
     if (!e.catalog_model) {
       throw InputError("unknown_model", "model", "unknown model " + quote_input(req.model));
     }
@@ -154,14 +154,14 @@ Estimate estimate(const EstimateRequest& req) {
     e.owned_quant = std::make_shared<const QuantFormat>(checkpoint_format(a));
     e.quant = e.owned_quant.get();
   } else {
-    e.quant = cat.find_quant(req.quant);
+    e.quant = last_lookup(req.quant, [&](const std::string& name) { return cat.find_quant(name); });
   }
   if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization " + quote_input(req.quant));
   if (req.mix_format && !e.gguf_file) {
     e.owned_quant = std::make_shared<const QuantFormat>(*req.mix_format);
     e.quant = e.owned_quant.get();
   }
-  e.runtime = cat.find_runtime(req.runtime);
+  e.runtime = last_lookup(req.runtime, [&](const std::string& id) { return cat.find_runtime(id); });
   if (!e.runtime) {
     std::vector<std::string> ids;
     for (const auto& r : cat.runtimes) ids.push_back(r.id);
@@ -170,7 +170,7 @@ Estimate estimate(const EstimateRequest& req) {
   const RuntimeProfile& rt = *e.runtime;
 
   const std::string kv_name = req.kv_type.empty() ? rt.kv_type_default : req.kv_type;
-  e.kv_type = cat.find_kv_type(kv_name);
+  e.kv_type = last_lookup(kv_name, [&](const std::string& name) { return cat.find_kv_type(name); });
   if (!e.kv_type || std::find(rt.kv_types.begin(), rt.kv_types.end(), e.kv_type->name) == rt.kv_types.end()) {
     throw InputError("unsupported_kv_type", "kv_type",
                      "KV cache type " + quote_input(kv_name) + " is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");

@@ -40,4 +40,22 @@ class Memo {
   V scratch_{};
 };
 
+// The last thing one call site found by name in a catalogue built once per process (catalog(),
+// hardware(): never changed, so what they hold stays where it is): a solver's probes look the
+// same model, format, runtime and device up hundreds of times in a row, and a scan by
+// case-insensitive name costs more than the probe's arithmetic in the WebAssembly build. Each
+// call site keeps its own (the lambda's type makes the instance); a name not found is not kept.
+template <class Find>
+auto last_lookup(const std::string& name, Find find) -> decltype(find(name)) {
+  thread_local std::string last_name;
+  thread_local decltype(find(name)) last = nullptr;
+  if (last && name == last_name) return last;
+  const auto found = find(name);
+  if (found) {
+    last_name = name;
+    last = found;
+  }
+  return found;
+}
+
 }  // namespace vramcalc

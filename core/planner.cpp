@@ -8,6 +8,7 @@
 
 #include "errors.hpp"
 #include "calibration.hpp"
+#include "memo.hpp"
 #include "kv_cache.hpp"
 #include "text.hpp"
 
@@ -433,7 +434,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   if (req.custom) {
     p.device = *req.custom;
   } else {
-    const Device* d = hw.find(req.gpu);
+    const Device* d = last_lookup(req.gpu, [&](const std::string& id) { return hw.find(id); });
     if (!d) throw InputError("unknown_gpu", "gpu", "unknown device " + quote_input(req.gpu));
     p.device = *d;
   }
@@ -446,7 +447,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
     throw InputError("unsupported_gpu", "gpu", e.runtime->name + " runs on NVIDIA and AMD GPUs, not on " + d.name +
                                                    ": pick a GPU or the llama.cpp runtime");
   }
-  const Device* host = hw.find(req.host.empty() ? hw.speed.default_host : req.host);
+  const Device* host = last_lookup(req.host.empty() ? hw.speed.default_host : req.host, [&](const std::string& id) { return hw.find(id); });
   if (!host || !host->is_cpu()) {
     throw InputError("unknown_host", "host", "unknown host memory " + quote_input(req.host) + " (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }
