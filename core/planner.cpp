@@ -87,6 +87,7 @@ class LlamaLayerDevices {
   // The device of block il (il = n_layer: the output layer); -1: the CPU.
   int operator()(int64_t il) const {
     if (il < start_ || il - start_ >= act_) return -1;
+    if (n_dev_ == 1) return 0;  // the one share is 1: every block in range is the device's
     const float x = float(il - start_) / float(act_);
     const int64_t d = std::upper_bound(splits_.begin(), splits_.begin() + std::ptrdiff_t(n_dev_), x) - splits_.begin();
     return int(std::min<int64_t>(d, int64_t(n_dev_) - 1));
