@@ -136,7 +136,8 @@ Estimate estimate(const EstimateRequest& req) {
     e.arch = &*req.custom;
     e.custom_id = req.custom_id;
   } else {
-    e.catalog_model = last_lookup(req.model, [&](const std::string& id) { return cat.find_model(id); });
+    e.catalog_model = last_lookup(req.model, [&](const std::string& id) { return cat.find_model(id); },
+                                   [](const CatalogModel& m) -> const std::string& { return m.arch.id; });
     if (!e.catalog_model) {
       throw InputError("unknown_model", "model", "unknown model " + quote_input(req.model));
     }
@@ -154,14 +155,16 @@ Estimate estimate(const EstimateRequest& req) {
     e.owned_quant = std::make_shared<const QuantFormat>(checkpoint_format(a));
     e.quant = e.owned_quant.get();
   } else {
-    e.quant = last_lookup(req.quant, [&](const std::string& name) { return cat.find_quant(name); });
+    e.quant = last_lookup(req.quant, [&](const std::string& name) { return cat.find_quant(name); },
+                          [](const QuantFormat& q) -> const std::string& { return q.name; });
   }
   if (!e.quant) throw InputError("unknown_quant", "quant", "unknown quantization " + quote_input(req.quant));
   if (req.mix_format && !e.gguf_file) {
     e.owned_quant = std::make_shared<const QuantFormat>(*req.mix_format);
     e.quant = e.owned_quant.get();
   }
-  e.runtime = last_lookup(req.runtime, [&](const std::string& id) { return cat.find_runtime(id); });
+  e.runtime = last_lookup(req.runtime, [&](const std::string& id) { return cat.find_runtime(id); },
+                          [](const RuntimeProfile& r) -> const std::string& { return r.id; });
   if (!e.runtime) {
     std::vector<std::string> ids;
     for (const auto& r : cat.runtimes) ids.push_back(r.id);
@@ -170,7 +173,8 @@ Estimate estimate(const EstimateRequest& req) {
   const RuntimeProfile& rt = *e.runtime;
 
   const std::string kv_name = req.kv_type.empty() ? rt.kv_type_default : req.kv_type;
-  e.kv_type = last_lookup(kv_name, [&](const std::string& name) { return cat.find_kv_type(name); });
+  e.kv_type = last_lookup(kv_name, [&](const std::string& name) { return cat.find_kv_type(name); },
+                          [](const KvType& k) -> const std::string& { return k.name; });
   if (!e.kv_type || std::find(rt.kv_types.begin(), rt.kv_types.end(), e.kv_type->name) == rt.kv_types.end()) {
     throw InputError("unsupported_kv_type", "kv_type",
                      "KV cache type " + quote_input(kv_name) + " is not available in " + rt.name + " (one of: " + join(rt.kv_types) + ")");

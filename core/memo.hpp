@@ -44,17 +44,14 @@ class Memo {
 // hardware(): never changed, so what they hold stays where it is): a solver's probes look the
 // same model, format, runtime and device up hundreds of times in a row, and a scan by
 // case-insensitive name costs more than the probe's arithmetic in the WebAssembly build. Each
-// call site keeps its own (the lambda's type makes the instance); a name not found is not kept.
-template <class Find>
-auto last_lookup(const std::string& name, Find find) -> decltype(find(name)) {
-  thread_local std::string last_name;
-  thread_local decltype(find(name)) last = nullptr;
-  if (last && name == last_name) return last;
+// call site keeps its own (the lambda's type makes the instance); it is reused when the name is
+// exactly its key (another spelling is looked up again), and a name not found is not kept.
+template <class Find, class Key>
+auto last_lookup(const std::string& name, Find find, Key key) -> decltype(find(name)) {
+  thread_local decltype(find(name)) last = nullptr;  // a pointer: nothing to construct or destroy
+  if (last && key(*last) == name) return last;
   const auto found = find(name);
-  if (found) {
-    last_name = name;
-    last = found;
-  }
+  if (found) last = found;
   return found;
 }
 

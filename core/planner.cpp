@@ -38,6 +38,8 @@ std::string gb(uint64_t bytes) {
 }
 
 
+const std::string& device_id(const Device& d) { return d.id; }
+
 bool is_paged(const Estimate& e) { return !e.runtime->is_llama_cpp(); }
 
 // What one device (or RAM) holds, as the layer placement computes it.
@@ -435,7 +437,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
   if (req.custom) {
     p.device = *req.custom;
   } else {
-    const Device* d = last_lookup(req.gpu, [&](const std::string& id) { return hw.find(id); });
+    const Device* d = last_lookup(req.gpu, [&](const std::string& id) { return hw.find(id); }, device_id);
     if (!d) throw InputError("unknown_gpu", "gpu", "unknown device " + quote_input(req.gpu));
     p.device = *d;
   }
@@ -448,7 +450,7 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
     throw InputError("unsupported_gpu", "gpu", e.runtime->name + " runs on NVIDIA and AMD GPUs, not on " + d.name +
                                                    ": pick a GPU or the llama.cpp runtime");
   }
-  const Device* host = last_lookup(req.host.empty() ? hw.speed.default_host : req.host, [&](const std::string& id) { return hw.find(id); });
+  const Device* host = last_lookup(req.host.empty() ? hw.speed.default_host : req.host, [&](const std::string& id) { return hw.find(id); }, device_id);
   if (!host || !host->is_cpu()) {
     throw InputError("unknown_host", "host", "unknown host memory " + quote_input(req.host) + " (a CPU row of --list-gpus, e.g. cpu-ddr5-5600-2ch)");
   }

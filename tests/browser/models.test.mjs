@@ -65,7 +65,7 @@ describe('other open models and safetensors headers', () => {
 
   test('safetensors headers give exact counts; a truncated file is named', async () => {
     const { page, problems } = await openPage(b, '?model=custom');
-    await page.waitForSelector('#more-models', { state: 'visible' });  // the reader's module is in
+    await page.waitForSelector('#more-models:not([disabled])');  // the reader's module is in
     const good = safetensors({
       'model.embed_tokens.weight': { dtype: 'BF16', shape: [1000, 64], data_offsets: [0, 128000] },
       'model.layers.0.mlp.down_proj.weight': { dtype: 'F8_E4M3', shape: [64, 256], data_offsets: [128000, 144384] },

@@ -217,6 +217,34 @@ describe('the calculator page', () => {
     }
   });
 
+  test('an edit changes the figures in place: the result keeps its nodes and the keyboard focus', async () => {
+    const { page, problems } = await open('?model=deepseek-r1');
+    await page.waitForFunction(() => document.getElementById('machine-panel'));  // the planner is in
+    await page.focus('#result .warnings');
+    await page.evaluate(() => { window.__total = document.querySelector('#total strong'); });
+    const before = await page.evaluate(() => window.__total.textContent);
+    // Typed with the focus elsewhere, as a keyboard user would come back to the panel.
+    await page.evaluate(() => {
+      const input = document.getElementById('f-context');
+      input.value = '65536';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const expected = native('--model', 'deepseek-r1', '--context', '65536');
+    await page.waitForFunction((want) => Number(document.getElementById('total').dataset.bytes) === want, expected.total_bytes);
+    assert.ok(await page.evaluate(() => window.__total === document.querySelector('#total strong')), 'the total is the same node');
+    assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('warnings')), 'the warnings keep the focus');
+    assert.notEqual(await page.evaluate(() => window.__total.textContent), before, 'the figure was redrawn');
+    assert.equal(await page.$eval('#needed', (el) => Number(el.dataset.bytes)), expected.gpu_memory_needed_bytes);
+    // Another structure (a format with other parts) still draws in full.
+    await page.selectOption('#f-runtime', 'vllm');
+    await page.selectOption('#f-quant', 'FP8-block');
+    const vllm = native('--model', 'deepseek-r1', '--context', '65536', '--runtime', 'vllm', '--quant', 'FP8-block');
+    await page.waitForFunction((want) => Number(document.getElementById('total').dataset.bytes) === want, vllm.total_bytes);
+    assert.equal(await page.$eval('#needed', (el) => Number(el.dataset.bytes)), vllm.gpu_memory_needed_bytes);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('no layout shift when the result updates', async () => {
     const { page } = await open();
     // "Your machine" and the calculator's machine panel are placed after the first result (below

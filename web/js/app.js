@@ -3,6 +3,7 @@
 import { EstimateError, loadEngine } from './engine.js';
 import { fmtBytes, fmtInt, sentence, short } from './format.js';
 import { setValue } from './forms.js';
+import { patchHtml } from './patch.js';
 import { PARAMS, QUANT_PARAMS, queryFromState, stateFromQuery } from './state.js';
 import { applyHardware, clearHardwareErrors, hardwareDefaults, hardwareRequest, HW_PARAMS, initHardware,
   isHardwareField, loadHardwareView, readHardware, renderHardware, showHardwareError, staleHardware } from './hardware.js';
@@ -148,7 +149,7 @@ let shownHtml = '';
 function showResult(r) {
   const html = resultHtml(r, unit, resultEl.querySelector('details')?.open);
   if (html !== shownHtml || resultEl.classList.contains('stale')) {
-    resultEl.innerHTML = html;
+    patchHtml(resultEl, html);  // the figures that changed, not the whole panel
     shownHtml = html;
   }
   resultEl.classList.remove('stale');
@@ -174,7 +175,9 @@ function edited() {
   if (engine.hasPlanner) {
     let r = null;
     try {
-      r = engine.quick(request(readForm()));
+      // Without the device suggestion, which only the planner makes: with it, every request
+      // needs the extras module and no input would get its figure before the planner ran.
+      r = engine.quick(request(readForm(), false));
     } catch {
       // A request the form cannot make yet (a file still to pick): update() says so.
     }

@@ -158,7 +158,9 @@ export function initMoreModels({ select, unit, configText, onConfig, onModels })
         $('e-model').textContent = e.message;
       });
   button?.addEventListener('click', show);
-  button && (button.hidden = false);
+  // The page is built with the button in place but disabled (shown only now, it would push the
+  // form down as the page starts): it works once this module is in.
+  if (button) button.disabled = false;
   const input = $('f-safetensors');
   input?.addEventListener('change', () => readFiles([...input.files], { unit, configText, onConfig }));
   const zone = $('st-drop');
