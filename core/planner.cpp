@@ -272,6 +272,36 @@ bool all_fit(Placement& pl) {
   return ok;
 }
 
+// llama.cpp's automatic -ngl and --n-cpu-moe as a count k from 0 to hi: the smallest k whose
+// placement fits, else hi, where k = 0 (the caller's first placement) does not fit and every
+// larger k takes weights off the devices and adds none (so a bisection finds what a scan
+// would). The guess, read off the blocks' bytes, is tried first and kept when placements
+// confirm it: k fits and k - 1 does not (k = 1: k - 1 is the caller's), or k = hi does not fit
+// (then nothing does).
+template <class PlaceAt>
+Placement first_fitting(uint64_t hi, uint64_t guess, PlaceAt place_at) {
+  if (guess >= 1 && guess <= hi) {
+    Placement t = place_at(guess);
+    if (all_fit(t)) {
+      if (guess == 1) return t;
+      Placement below = place_at(guess - 1);
+      if (!all_fit(below)) return t;
+    } else if (guess == hi) {
+      return t;
+    }
+  }
+  uint64_t lo = 0;  // the answer is in (lo, hi]
+  while (hi - lo > 1) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    Placement t = place_at(mid);
+    if (all_fit(t)) hi = mid;
+    else lo = mid;
+  }
+  Placement pl = place_at(hi);
+  all_fit(pl);
+  return pl;
+}
+
 // Tensor-parallel sizes vLLM and SGLang accept for a model: the attention heads must divide
 // (ModelConfig.verify_with_parallel_config), the KV heads must divide or be divided by it
 // (QKVParallelLinear replicates KV heads when tp > n_head_kv), the FFN and expert widths must
@@ -528,43 +558,17 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
         // As many layers as fit (llama.cpp offloads the output layer first, then blocks from the last).
         if (req.count == 1) {
           // One device: lowering -ngl removes blocks from it and never adds any, so its use falls
-          // with ngl and the largest ngl that fits is found by bisection (same answer as a scan).
-          uint64_t lo = 0, hi = n_all;  // the answer is in [lo, hi]; ngl = 0 is the scan's last resort
-          pl = place_llama(e, m, d, 1, hi, 0, false);
+          // with ngl: k = n_all - ngl blocks off the device, and -ngl 0 is the scan's last resort.
+          pl = place_llama(e, m, d, 1, n_all, 0, false);
           if (!all_fit(pl)) {
             // -ngl k holds the output layer and blocks n_layer + 1 - k and up: the blocks' bytes
-            // (weights and KV cache), taken off from the lowest, say where it starts to fit;
-            // two placements confirm it (ngl fits, ngl + 1 does not), else the bisection runs.
+            // (weights and KV cache), taken off from the lowest, say where it starts to fit.
             const DevicePart& g = pl.gpus[0].part;
             const uint64_t excess = g.total_bytes - g.budget_bytes;
-            uint64_t freed = 0, guess = n_all;
-            for (uint32_t il = 0; il < a.n_layer && freed < excess; ++il, --guess) freed += m.layers[il].total() + m.kv[il];
-            if (freed < excess) {
-              // Over even with the output layer alone: -ngl 0, if -ngl 1 confirms it does not fit.
-              Placement one = place_llama(e, m, d, 1, 1, 0, false);
-              if (!all_fit(one)) {
-                lo = hi = 0;
-                pl = place_llama(e, m, d, 1, 0, 0, false);
-                all_fit(pl);
-              }
-            } else if (guess >= 1 && guess < n_all) {
-              Placement t = place_llama(e, m, d, 1, guess, 0, false);
-              Placement up = place_llama(e, m, d, 1, guess + 1, 0, false);
-              if (all_fit(t) && !all_fit(up)) {
-                lo = hi = guess;
-                pl = std::move(t);
-              }
-            }
-          }
-          if (lo != hi && !pl.gpus[0].part.fits) {
-            while (hi - lo > 1) {
-              const uint64_t mid = lo + (hi - lo) / 2;
-              Placement t = place_llama(e, m, d, 1, mid, 0, false);
-              if (all_fit(t)) lo = mid;
-              else hi = mid;
-            }
-            pl = place_llama(e, m, d, 1, lo, 0, false);
-            all_fit(pl);
+            uint64_t freed = 0, off = 0;
+            for (; off < a.n_layer && freed < excess; ++off) freed += m.layers[off].total() + m.kv[off];
+            pl = first_fitting(n_all, freed >= excess ? off : n_all,
+                               [&](uint64_t k) { return place_llama(e, m, d, 1, n_all - k, 0, false); });
           }
         } else {
           for (uint64_t ngl = n_all + 1; ngl-- > 0;) {
@@ -582,15 +586,13 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
         // The fewest blocks whose experts go to RAM (llama.cpp --n-cpu-moe N) for everything else to fit.
         // Each block moved to RAM takes its experts off its device and adds nothing to any
         // device, so the devices' use falls with N: bisection finds the same N as a scan.
-        uint64_t lo = 0, hi = a.n_layer;  // the fewest that fit is in [lo, hi]
-        pl = place_llama(e, m, d, req.count, ngl, lo, true);
+        pl = place_llama(e, m, d, req.count, ngl, 0, true);
         if (!all_fit(pl)) {
           // Each device over its budget must free its excess by the experts of its own blocks,
-          // from block 0 up; N is the most blocks any device needs. Two placements confirm it
-          // (N fits, N - 1 does not), else the bisection runs.
+          // from block 0 up; N is the most blocks any device needs.
           const LlamaLayerDevices dev(a.n_layer, req.count, ngl);
           uint64_t guess = 0;
-          for (size_t gi = 0; gi < pl.gpus.size() && guess <= a.n_layer; ++gi) {
+          for (size_t gi = 0; gi < pl.gpus.size() && guess < a.n_layer; ++gi) {
             const DevicePart& g = pl.gpus[gi].part;
             if (g.fits) continue;
             const uint64_t excess = g.total_bytes - g.budget_bytes;
@@ -598,40 +600,9 @@ Plan plan_with(const Estimate& e, const PlanRequest& req_in, const SpeedModel* m
             for (; n < a.n_layer && freed < excess; ++n) {
               if (dev(int64_t(n)) == int(gi)) freed += m.layers[n].routed;
             }
-            guess = freed >= excess ? std::max(guess, n) : a.n_layer + 1;
+            guess = freed >= excess ? std::max(guess, n) : a.n_layer;
           }
-          if (guess > a.n_layer) {
-            // Some device stays over even with every block's experts in RAM: so all of them, if
-            // that placement confirms it does not fit.
-            Placement t = place_llama(e, m, d, req.count, ngl, a.n_layer, true);
-            if (!all_fit(t)) {
-              lo = hi = a.n_layer;
-              pl = std::move(t);
-            }
-          } else {
-            Placement t = place_llama(e, m, d, req.count, ngl, guess, true);
-            if (all_fit(t)) {
-              bool confirmed = guess == 1;  // N - 1 = 0 is the placement above, which does not fit
-              if (!confirmed) {
-                Placement below = place_llama(e, m, d, req.count, ngl, guess - 1, true);
-                confirmed = !all_fit(below);
-              }
-              if (confirmed) {
-                lo = hi = guess;
-                pl = std::move(t);
-              }
-            }
-          }
-        }
-        if (lo != hi && !all_fit(pl)) {
-          while (hi - lo > 1) {
-            const uint64_t mid = lo + (hi - lo) / 2;
-            Placement t = place_llama(e, m, d, req.count, ngl, mid, true);
-            if (all_fit(t)) hi = mid;
-            else lo = mid;
-          }
-          pl = place_llama(e, m, d, req.count, ngl, hi, true);
-          all_fit(pl);
+          pl = first_fitting(a.n_layer, guess, [&](uint64_t k) { return place_llama(e, m, d, req.count, ngl, k, true); });
         }
       }
     } else {

@@ -450,10 +450,7 @@ TEST_CASE("the automatic -ngl and --n-cpu-moe are those a scan of every explicit
                         {"deepseek-r1-distill-qwen-14b", "Q4_K_M", 4096, "rtx-4090", 1},
                         {"deepseek-r1-distill-qwen-1.5b", "Q4_K_M", 4096, "rtx-4060-ti-16gb", 1}};
   for (const Case& c : dense) {
-    CAPTURE(c.model);
-    CAPTURE(c.quant);
-    CAPTURE(c.gpu);
-    CAPTURE(c.count);
+    INFO(c.model << " " << c.quant << " at " << c.context << " on " << c.count << " x " << c.gpu);
     const vramcalc::Estimate e = run(c.model, c.quant, c.context);
     const uint64_t n_all = e.arch->n_layer + 1;
     PlanRequest r = on(c.gpu, c.count, Offload::layers);
@@ -469,10 +466,7 @@ TEST_CASE("the automatic -ngl and --n-cpu-moe are those a scan of every explicit
                       {"deepseek-r1", "IQ1_S", 163840, "rtx-5090", 2},  {"deepseek-r1", "Q8_0", 4096, "h100-sxm", 3},
                       {"deepseek-r1", "Q4_K_M", 4096, "h100-sxm", 8},   {"deepseek-r1", "Q4_K_M", 131072, "rtx-4060-ti-16gb", 1}};
   for (const Case& c : moe) {
-    CAPTURE(c.quant);
-    CAPTURE(c.context);
-    CAPTURE(c.gpu);
-    CAPTURE(c.count);
+    INFO(c.model << " " << c.quant << " at " << c.context << " on " << c.count << " x " << c.gpu);
     const vramcalc::Estimate e = run(c.model, c.quant, c.context);
     PlanRequest r = on(c.gpu, c.count, Offload::experts);
     const Plan chosen = vramcalc::plan(e, r);
