@@ -4,6 +4,7 @@
 
 #include "catalog.hpp"
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -43,13 +44,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// What a user typed, quoted and cut short for a message.
-std::string quoted(const std::string& s) {
-  std::string out;
-  for (char c : s.substr(0, 40)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  return "\"" + out + (s.size() > 40 ? "...\"" : "\"");
-}
-
 [[noreturn]] void bad(const std::string& message) { throw InputError("invalid_mix", "mix", message); }
 
 std::string group_list() {
@@ -69,10 +63,10 @@ std::string type_list() {
 
 // A layer number: digits only, at most 5 of them.
 int32_t layer_number(const std::string& s, const std::string& entry) {
-  if (s.empty() || s.size() > 5) bad("the layer range of mix entry " + quoted(entry) + " must be FIRST-LAST, e.g. 0-2");
+  if (s.empty() || s.size() > 5) bad("the layer range of mix entry " + quote_input(entry) + " must be FIRST-LAST, e.g. 0-2");
   int32_t n = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') bad("the layer range of mix entry " + quoted(entry) + " must be FIRST-LAST with whole numbers, e.g. 0-2");
+    if (c < '0' || c > '9') bad("the layer range of mix entry " + quote_input(entry) + " must be FIRST-LAST with whole numbers, e.g. 0-2");
     n = n * 10 + (c - '0');
   }
   return n;
@@ -104,7 +98,7 @@ QuantFormat parse_mix(const std::string& text, const QuantFormat& base, const Gg
     }
     if (q.mix.size() >= 64) bad("the mix has more than 64 entries");
     const size_t eq = entry.find('=');
-    if (eq == std::string::npos) bad("mix entry " + quoted(entry) + " has no \"=\": write GROUP=TYPE, e.g. exps=IQ1_S");
+    if (eq == std::string::npos) bad("mix entry " + quote_input(entry) + " has no \"=\": write GROUP=TYPE, e.g. exps=IQ1_S");
     std::string lhs = lower(trim(entry.substr(0, eq)));
     const std::string rhs = upper(trim(entry.substr(eq + 1)));
     MixRule rule;
@@ -117,7 +111,7 @@ QuantFormat parse_mix(const std::string& text, const QuantFormat& base, const Gg
     for (const GroupName& x : kGroups) {
       if (lhs == x.name) g = &x;
     }
-    if (!g) bad("unknown group " + quoted(lhs) + " in mix entry " + quoted(entry) + " (groups: " + group_list() + ")");
+    if (!g) bad("unknown group " + quote_input(lhs) + " in mix entry " + quote_input(entry) + " (groups: " + group_list() + ")");
     rule.group = g->group;
     if (!range.empty() || entry.find('@') != std::string::npos) {
       if (!g->layered) bad("group " + std::string(g->name) + " is not part of a layer: it takes no @FIRST-LAST range");
@@ -141,7 +135,7 @@ QuantFormat parse_mix(const std::string& text, const QuantFormat& base, const Gg
         found = true;
       }
     }
-    if (!found) bad("unknown type " + quoted(rhs) + " for group " + g->name + " (ggml types: " + type_list() + ")");
+    if (!found) bad("unknown type " + quote_input(rhs) + " for group " + g->name + " (ggml types: " + type_list() + ")");
     if (types[size_t(rule.type)].block_size == 0) bad("type " + rhs + " has no block layout in the catalogue");
     q.mix.push_back(rule);
   }
@@ -156,7 +150,7 @@ QuantFormat parse_mix(const std::string& text, const QuantFormat& base, const Gg
 void apply_mix(EstimateRequest& r, const std::string& text) {
   const Catalog& cat = catalog();
   const QuantFormat* base = cat.find_quant(r.quant);
-  if (!base) throw InputError("unknown_quant", "quant", "unknown quantization \"" + r.quant + "\" (the mix's base preset)");
+  if (!base) throw InputError("unknown_quant", "quant", "unknown quantization " + quote_input(r.quant) + " (the mix's base preset)");
   uint32_t n_layer = 0;
   if (r.custom) {
     n_layer = r.custom->n_layer;

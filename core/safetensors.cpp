@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace vramcalc {
 
@@ -17,9 +18,12 @@ namespace {
 constexpr uint64_t kMaxDim = 1ull << 40;
 constexpr uint64_t kMaxNumel = 1ull << 56;
 
+// The file is named by the start of its name; keys and dtypes come from the file: quoted short.
 [[noreturn]] void bad(const std::string& file, const std::string& what, const char* code = "invalid_safetensors") {
-  throw InputError(code, "safetensors", file + ": " + what);
+  throw InputError(code, "safetensors", input_excerpt(file, 80) + ": " + what);
 }
+
+std::string tensor_named(const std::string& key) { return "tensor " + quote_input(key); }
 
 // Bits per element of the safetensors dtypes (huggingface/safetensors Dtype).
 uint32_t dtype_bits(const std::string& d) {
@@ -123,7 +127,7 @@ uint64_t tensor_bytes(const std::string& file, const std::string& name, const st
   const uint32_t bits = dtype_bits(dtype);
   uint64_t n = 1;
   for (uint64_t d : shape) {
-    if (d != 0 && n > kMaxNumel / d) bad(file, "tensor \"" + name + "\" has an absurd shape (more than 2^56 values)");
+    if (d != 0 && n > kMaxNumel / d) bad(file, tensor_named(name) + " has an absurd shape (more than 2^56 values)");
     n *= d;
   }
   return (n * bits + 7) / 8;
@@ -160,32 +164,32 @@ SafetensorsFile parse_safetensors_header(const std::string& name, uint64_t heade
       if (!v.is_object()) bad(name, "__metadata__ must be an object of strings");
       continue;
     }
-    if (!v.is_object()) bad(name, "tensor \"" + key + "\" must be an object with dtype, shape and data_offsets");
+    if (!v.is_object()) bad(name, tensor_named(key) + " must be an object with dtype, shape and data_offsets");
     auto dt = v.find("dtype");
-    if (dt == v.end() || !dt->is_string()) bad(name, "tensor \"" + key + "\" has no dtype");
+    if (dt == v.end() || !dt->is_string()) bad(name, tensor_named(key) + " has no dtype");
     SafetensorsTensor t;
     t.name = key;
     t.dtype = dt->get<std::string>();
-    if (dtype_bits(t.dtype) == 0) bad(name, "tensor \"" + key + "\" has an unknown dtype \"" + t.dtype + "\"");
+    if (dtype_bits(t.dtype) == 0) bad(name, tensor_named(key) + " has an unknown dtype " + quote_input(t.dtype));
     auto sh = v.find("shape");
-    if (sh == v.end() || !sh->is_array() || sh->size() > 8) bad(name, "tensor \"" + key + "\" needs a shape (a list of up to 8 sizes)");
+    if (sh == v.end() || !sh->is_array() || sh->size() > 8) bad(name, tensor_named(key) + " needs a shape (a list of up to 8 sizes)");
     for (const json& d : *sh) {
       if (!d.is_number_unsigned() || d.get<uint64_t>() > kMaxDim) {
-        bad(name, "tensor \"" + key + "\" has a shape entry that is not a size: " + d.dump().substr(0, 40));
+        bad(name, tensor_named(key) + " has a shape entry that is not a size: " + d.dump().substr(0, 40));
       }
       t.shape.push_back(d.get<uint64_t>());
     }
     auto off = v.find("data_offsets");
     if (off == v.end() || !off->is_array() || off->size() != 2 || !(*off)[0].is_number_unsigned() ||
         !(*off)[1].is_number_unsigned()) {
-      bad(name, "tensor \"" + key + "\" needs data_offsets [begin, end]");
+      bad(name, tensor_named(key) + " needs data_offsets [begin, end]");
     }
     t.begin = (*off)[0].get<uint64_t>();
     t.end = (*off)[1].get<uint64_t>();
-    if (t.end < t.begin) bad(name, "tensor \"" + key + "\" ends before it begins");
+    if (t.end < t.begin) bad(name, tensor_named(key) + " ends before it begins");
     const uint64_t want = tensor_bytes(name, key, t.dtype, t.shape);
     if (t.end - t.begin != want) {
-      bad(name, "tensor \"" + key + "\" spans " + std::to_string(t.end - t.begin) + " bytes, its dtype and shape need " +
+      bad(name, tensor_named(key) + " spans " + std::to_string(t.end - t.begin) + " bytes, its dtype and shape need " +
                     std::to_string(want));
     }
     f.tensors.push_back(std::move(t));
@@ -199,7 +203,7 @@ SafetensorsFile parse_safetensors_header(const std::string& name, uint64_t heade
   uint64_t at = 0;
   for (const SafetensorsTensor* t : by_offset) {
     if (t->begin != at) {
-      bad(name, "tensor \"" + t->name + "\" " + (t->begin < at ? "overlaps the tensor before it" : "leaves a gap before it") +
+      bad(name, tensor_named(t->name) + " " + (t->begin < at ? "overlaps the tensor before it" : "leaves a gap before it") +
                     " in the data section");
     }
     at = t->end;
@@ -244,7 +248,7 @@ uint64_t read_u64(const json& o, const char* key, const std::string& where) {
   if (it->is_number_unsigned()) return it->get<uint64_t>();
   if (it->is_number_integer() && it->get<int64_t>() >= 0) return uint64_t(it->get<int64_t>());
   if (it->is_number_float() && it->get<double>() >= 0 && it->get<double>() < 1.8e19) return uint64_t(it->get<double>());
-  throw InputError("invalid_safetensors", "safetensors", where + ": \"" + key + "\" must be a whole number");
+  throw InputError("invalid_safetensors", "safetensors", input_excerpt(where, 80) + ": \"" + key + "\" must be a whole number");
 }
 
 }  // namespace

@@ -335,7 +335,7 @@ json solve_value(const json& req) {
     if (out.contains("error")) return out;
     out["sweep"] = sweep_json(s);
   } else {
-    throw InputError("invalid_solve", "solve", "solve must be max_context, best_quant, sweep, fit or reasoning (got \"" + what + "\")");
+    throw InputError("invalid_solve", "solve", "solve must be max_context, best_quant, sweep, fit or reasoning (got " + quote_input(what) + ")");
   }
   if (out.contains("error")) return out;
   if (present(req, "launch_commands") && req["launch_commands"] == true) {

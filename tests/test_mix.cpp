@@ -109,8 +109,8 @@ TEST_CASE("mix errors name the entry, the group or the type") {
   std::string many;
   for (int i = 0; i < 70; ++i) many += "exps=Q4_K,";
   CHECK(mix_error("deepseek-r1", many).find("64 entries") != std::string::npos);
-  // Control characters in a message are shown as '?'.
-  CHECK(mix_error("deepseek-r1", std::string("ex\x01ps=Q4_K")).find("ex?ps") != std::string::npos);
+  // Control characters in a message are shown as their visible symbols (U+2401 for 0x01).
+  CHECK(mix_error("deepseek-r1", std::string("ex\x01ps=Q4_K")).find("ex\xE2\x90\x81ps") != std::string::npos);
   // Case does not matter.
   CHECK(mix_error("deepseek-r1", "EXPS=q4_k").empty());
 }
@@ -127,6 +127,12 @@ TEST_CASE("a mix needs a GGUF base preset; the JSON names the mix and its group"
   CHECK(out["weights_bytes"].get<uint64_t>() < testing::run("deepseek-r1", "Q4_K_M").weights.bytes);
   const nlohmann::json bad = testing::error_of({{"model", "deepseek-r1"}, {"mix", "exps=nope"}});
   CHECK(bad["field"] == "mix");
+  // An unknown base preset is quoted by its first characters, however long (the fuzzer's input:
+  // 2,400 characters echoed whole).
+  const nlohmann::json long_base = testing::error_of({{"model", "deepseek-r1"}, {"quant", std::string(3000, 'Q')}, {"mix", "exps=IQ1_S"}});
+  CHECK(long_base["field"] == "quant");
+  CHECK(long_base["message"].get<std::string>().size() < 200);
+  CHECK(long_base["message"].get<std::string>().find("(3000 characters)") != std::string::npos);
   // The first-result module has no mix parser: it says so instead of ignoring the field.
   const nlohmann::json small = nlohmann::json::parse(
       vramcalc::estimate_json_without_hardware(R"({"model": "deepseek-r1", "mix": "exps=Q4_K"})"));

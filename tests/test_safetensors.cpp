@@ -201,6 +201,11 @@ TEST_CASE("malformed and truncated safetensors get a message naming the file and
         f + "the file is truncated: its header lists 4 bytes of tensor data, the file has 2");
   CHECK(error_of(raw(R"({"a": {"dtype": "F16", "shape": [4294967296, 4294967296, 4294967296], "data_offsets": [0, 4]}})", 0, 0))
             .find("absurd shape") != std::string::npos);
+  // Names and dtypes from the file are quoted by their first characters only.
+  const std::string long_key = R"({")" + std::string(5000, 'k') + R"(": {"dtype": ")" + std::string(5000, 'd') + R"(", "shape": [2], "data_offsets": [0, 4]}})";
+  const std::string long_message = error_of(raw(long_key, 0, 0));
+  CHECK(long_message.size() < 300);
+  CHECK(long_message.find("(5000 characters) has an unknown dtype") != std::string::npos);
   // Every message is a sentence about the named file, with field "safetensors".
   const json out = summary(raw("not json", 0, 8));
   CHECK(out["error"]["field"] == "safetensors");
