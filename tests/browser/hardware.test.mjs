@@ -20,7 +20,11 @@ const R1_FP8 = ['--model', 'deepseek-r1', '--quant', 'FP8-block', '--runtime', '
 const R1_FP8_QUERY = '?model=deepseek-r1&quant=FP8-block&rt=vllm';
 const dataNum = (page, sel, key) => page.$eval(sel, (el, k) => Number(el.dataset[k]), key);
 const text = (page, sel) => page.$eval(sel, (el) => el.textContent);
-const fits = (page) => page.$eval('#hw-verdict', (el) => el.dataset.fits);
+// The verdict carries data-fits once the hardware planner (in the extras module) has loaded.
+const fits = async (page) => {
+  await page.waitForSelector('#hw-verdict[data-fits]');
+  return page.$eval('#hw-verdict', (el) => el.dataset.fits);
+};
 
 describe('the hardware section', () => {
   test('the device picker groups the catalog by class, with a custom device', async () => {
