@@ -197,11 +197,7 @@ if (html.includes('{{')) throw new Error('prerender: a placeholder was left in i
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'js'), { recursive: true });
-// The first script's own imports are announced in the head, so they are fetched with it (one
-// round trip after the HTML) rather than after it has arrived.
-const firstImports = await writeScriptsAndStyles();
-const preloads = firstImports.map((f) => `<link rel="modulepreload" href="${f}">`).join('\n');
-html = html.replace('<script type="module" src="js/app.js"></script>', (tag) => (preloads ? `${tag}\n${preloads}` : tag));
+await writeScriptsAndStyles();
 writeFileSync(join(out, 'index.html'), html);
 for (const name of ['vramcalc', 'vramcalc-extras']) {
   await writeGlue(join(wasmDir, `${name}.js`), join(out, `${name}.js`));
@@ -249,17 +245,59 @@ async function writeScriptsAndStyles() {
     cpSync(join(web, 'style.css'), join(out, 'style.css'));
     for (const css of LATE_STYLES) cpSync(join(web, css), join(out, css));
     cpSync(join(web, 'js'), join(out, 'js'), { recursive: true });
-    return [];
+    return;
   }
-  const common = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
-  // Code splitting: what the first result does not need (sections' markup, offline support,
-  // Embed panel) goes into chunks fetched after it.
-  const built = await esbuild.build({ ...common, entryPoints: [join(web, 'js', 'app.js')], outdir: join(out, 'js'), splitting: true,
-    chunkNames: 'chunk-[hash]', format: 'esm', target: 'es2020', metafile: true });
-  await esbuild.build({ ...common, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
-  for (const css of LATE_STYLES) await esbuild.build({ ...common, entryPoints: [join(web, css)], outfile: join(out, css) });
-  // The chunks the entry imports statically (paths relative to the page).
-  const entry = Object.entries(built.metafile.outputs).find(([, o]) => o.entryPoint)?.[1];
-  return (entry?.imports ?? []).filter((i) => i.kind === 'import-statement')
-    .map((i) => relative(out, resolve(i.path)).split('\\').join('/'));  // metafile paths are relative to the cwd
+  const css = { bundle: true, minify: true, legalComments: 'none', logLevel: 'warning' };
+  const common = { ...css, format: 'esm', target: 'es2020' };
+  const js = join(web, 'js');
+  // The first result's script is one file: app.js with every module it imports, so the page
+  // needs no request after it (a chunk it imported would cost a round trip after app.js, 560 ms
+  // on the mobile profile). What it imports dynamically (the sections, offline support, the
+  // Embed panel) stays a file of its own, fetched after the first result.
+  const late = new Set();
+  const sectionsApart = {
+    name: 'sections-apart',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (a) => {
+        if (a.kind !== 'dynamic-import') return undefined;
+        late.add(resolve(a.resolveDir, a.path));
+        return { path: a.path, external: true };
+      });
+    },
+  };
+  const probe = await esbuild.build({ ...common, entryPoints: [join(js, 'app.js')], write: false, metafile: true,
+    outdir: join(out, 'js'), plugins: [sectionsApart] });
+  const firstModules = Object.keys(probe.metafile.inputs).map((f) => resolve(f)).filter((f) => f !== join(js, 'app.js'));
+  // The later files take the modules app.js holds from app.js itself (one instance each: the
+  // engine's module and worker are loaded once), through the namespaces it exports as __shared.
+  const key = (f) => relative(js, f).split('\\').join('/');
+  const exportsOf = async (f) => {
+    const r = await esbuild.build({ entryPoints: [f], bundle: false, write: false, metafile: true, format: 'esm', outdir: out, logLevel: 'warning' });
+    return Object.values(r.metafile.outputs)[0].exports;
+  };
+  const names = new Map(await Promise.all(firstModules.map(async (f) => [f, await exportsOf(f)])));
+  const entry = ["import './app.js';",
+    ...firstModules.map((f, i) => `import * as m${i} from './${key(f)}';`),
+    `export const __shared = {${firstModules.map((f, i) => `${JSON.stringify(key(f))}: m${i}`).join(', ')}};`].join('\n');
+  await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: js, sourcefile: 'entry.js' },
+    outfile: join(out, 'js', 'app.js'), plugins: [sectionsApart] });
+  const fromApp = {
+    name: 'from-app',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/app\.js$/, namespace: 'app' }, () => ({ path: './app.js', external: true }));
+      b.onResolve({ filter: /.*/ }, (a) => {
+        if (a.kind !== 'import-statement' || a.namespace !== 'file') return undefined;
+        const f = resolve(a.resolveDir, a.path);
+        return names.has(f) ? { path: f, namespace: 'app' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'app' }, (a) => ({
+        contents: `import { __shared } from './app.js';\nexport const { ${names.get(a.path).join(', ')} } = __shared[${JSON.stringify(key(a.path))}];`,
+        loader: 'js',
+      }));
+    },
+  };
+  await esbuild.build({ ...common, entryPoints: [...late], outdir: join(out, 'js'), entryNames: '[name]', splitting: true,
+    chunkNames: 'chunk-[hash]', plugins: [fromApp] });
+  await esbuild.build({ ...css, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
+  for (const sheet of LATE_STYLES) await esbuild.build({ ...css, entryPoints: [join(web, sheet)], outfile: join(out, sheet) });
 }
