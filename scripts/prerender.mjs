@@ -296,8 +296,20 @@ async function writeScriptsAndStyles() {
       }));
     },
   };
-  await esbuild.build({ ...common, entryPoints: [...late], outdir: join(out, 'js'), entryNames: '[name]', splitting: true,
-    chunkNames: 'chunk-[hash]', plugins: [fromApp] });
+  // Each later file is one request too: built on its own, the little modules that read app.js's
+  // namespaces go into each file instead of chunks of their own (a chunk would cost another round
+  // trip before the section starts). A module two of them would both hold is an error: it would
+  // run twice, with two states.
+  const holders = new Map();
+  for (const f of late) {
+    const r = await esbuild.build({ ...common, entryPoints: [f], outfile: join(out, 'js', key(f)), metafile: true, plugins: [fromApp] });
+    for (const input of Object.keys(r.metafile.inputs)) {
+      if (input.startsWith('app:')) continue;
+      const m = resolve(input);
+      if (holders.has(m)) throw new Error(`prerender: ${key(m)} would be in both ${holders.get(m)} and ${key(f)}`);
+      holders.set(m, key(f));
+    }
+  }
   await esbuild.build({ ...css, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
   for (const sheet of LATE_STYLES) await esbuild.build({ ...css, entryPoints: [join(web, sheet)], outfile: join(out, sheet) });
 }

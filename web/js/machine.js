@@ -329,11 +329,12 @@ export const machineDefaults = () => defaults ?? {};
 export async function initMachine({ query, onApply: apply, onChange: changed }) {
   onApply = apply;
   onChange = changed;
-  extras = await loadExtras();
+  // The section's style sheet loads beside the extras module, not after it.
   const link = document.createElement('link');
   link.rel = 'stylesheet';
   link.href = 'machine.css';
   document.head.append(link);
+  extras = await loadExtras();
   initSection();
   initPanel();
   defaults = fieldDefaults(Object.fromEntries(Object.entries(F).filter(([, el]) => el)));
