@@ -276,11 +276,14 @@ async function writeScriptsAndStyles() {
     return Object.values(r.metafile.outputs)[0].exports;
   };
   const names = new Map(await Promise.all(firstModules.map(async (f) => [f, await exportsOf(f)])));
-  const entry = ["import './app.js';",
-    ...firstModules.map((f, i) => `import * as m${i} from './${key(f)}';`),
-    `export const __shared = {${firstModules.map((f, i) => `${JSON.stringify(key(f))}: m${i}`).join(', ')}};`].join('\n');
-  await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: js, sourcefile: 'entry.js' },
-    outfile: join(out, 'js', 'app.js'), plugins: [sectionsApart] });
+  // What the later files import from each of those modules: app.js exports only that.
+  const used = new Map(firstModules.map((f) => [f, new Set()]));
+  const importedNames = (importer, spec) => {
+    const quoted = spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${quoted}['"]`).exec(readFileSync(importer, 'utf8'));
+    if (!m) throw new Error(`prerender: ${key(importer)} must import from ${spec} by name ({ ... }): app.js shares it`);
+    return m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean);
+  };
   const fromApp = {
     name: 'from-app',
     setup(b) {
@@ -288,7 +291,9 @@ async function writeScriptsAndStyles() {
       b.onResolve({ filter: /.*/ }, (a) => {
         if (a.kind !== 'import-statement' || a.namespace !== 'file') return undefined;
         const f = resolve(a.resolveDir, a.path);
-        return names.has(f) ? { path: f, namespace: 'app' } : undefined;
+        if (!names.has(f)) return undefined;
+        for (const n of importedNames(a.importer, a.path)) used.get(f).add(n);
+        return { path: f, namespace: 'app' };
       });
       b.onLoad({ filter: /.*/, namespace: 'app' }, (a) => ({
         contents: `import { __shared } from './app.js';\nexport const { ${names.get(a.path).join(', ')} } = __shared[${JSON.stringify(key(a.path))}];`,
@@ -310,6 +315,12 @@ async function writeScriptsAndStyles() {
       holders.set(m, key(f));
     }
   }
+  const shared = firstModules.filter((f) => used.get(f).size);
+  const entry = ["import './app.js';",
+    ...shared.map((f, i) => `import { ${[...used.get(f)].map((n, j) => `${n} as m${i}_${j}`).join(', ')} } from './${key(f)}';`),
+    `export const __shared = {${shared.map((f, i) => `${JSON.stringify(key(f))}: { ${[...used.get(f)].map((n, j) => `${n}: m${i}_${j}`).join(', ')} }`).join(', ')}};`].join('\n');
+  await esbuild.build({ ...common, stdin: { contents: entry, resolveDir: js, sourcefile: 'entry.js' },
+    outfile: join(out, 'js', 'app.js'), plugins: [sectionsApart] });
   await esbuild.build({ ...css, entryPoints: [join(web, 'style.css')], outfile: join(out, 'style.css') });
   for (const sheet of LATE_STYLES) await esbuild.build({ ...css, entryPoints: [join(web, sheet)], outfile: join(out, sheet) });
 }
