@@ -74,6 +74,8 @@ describe('your machine', () => {
     await waitFit(page);
     // Computed in the solvers' worker, off the page's thread.
     assert.ok(requests.some((u) => new URL(u).pathname.endsWith('/solve-worker.js')), 'the worker was started');
+    // The worker was handed the module the page compiled: the extras are fetched once.
+    assert.equal(requests.filter((u) => new URL(u).pathname.endsWith('/vramcalc-extras.wasm')).length, 1, requests.join(' '));
     assert.equal(await page.$$eval('#my-table tbody.group', (g) => g.length), 0, 'the R1 family alone by default');
     await page.check('#my-other');
     await page.waitForSelector('#my-table tbody.group');

@@ -173,17 +173,24 @@ function addScript(src) {
   });
 }
 
-/** Starts fetching a .wasm file now; a later fetch of the same URL by the glue takes its response. */
-function preloadWasm(href) {
-  if (document.querySelector(`link[rel="preload"][href="${href}"]`)) return;
-  const el = document.createElement('link');
-  el.rel = 'preload';
-  el.as = 'fetch';
-  el.type = 'application/wasm';
-  el.crossOrigin = 'anonymous';
-  el.href = href;
-  document.head.append(el);
+/**
+ * Instantiates a module from a fetch in flight: compiled as its bytes arrive where the server
+ * names the type (application/wasm), else from the bytes fetched again.
+ */
+async function instantiateFrom(response, url, imports) {
+  const r = await response;
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  try {
+    return await WebAssembly.instantiateStreaming(r, imports);
+  } catch {
+    // no streaming here, a wrong content type, or a failed compile that the bytes report again
+    return WebAssembly.instantiate(await (await fetch(url, { credentials: 'same-origin' })).arrayBuffer(), imports);
+  }
 }
+
+// The extras module as compiled on the page: the solvers' worker is handed it, so it neither
+// fetches nor compiles the module again, and shares the code the page's calls have compiled.
+let extrasModule = null;
 
 let extrasPromise = null;
 
@@ -239,6 +246,13 @@ export function solveOff(request) {
         else w.resolve([out, data.ms]);
       };
       worker.onerror = workerFailed;
+      if (extrasModule) {
+        try {
+          worker.postMessage({ module: extrasModule });
+        } catch {
+          // not transferable here: the worker loads the module itself
+        }
+      }
     }
   }
   if (!worker) return solveHere(request);
@@ -259,14 +273,33 @@ export function solveOff(request) {
 export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js' } = {}) {
   extrasPromise ??= (async () => {
     let factory = create ?? globalThis.createVramcalcExtras;
+    let args = moduleArgs;
+    let failed = null;
     if (typeof factory !== 'function') {
-      // The module's bytes are asked for with its glue, not after the glue has run: the glue's
-      // own fetch of them then takes this response (one round trip instead of two).
-      preloadWasm(src.replace(/\.js$/, '.wasm'));
+      // The module's bytes are asked for with its glue, not after the glue has run (one round
+      // trip instead of two), and compiled here, where the module is kept for the worker.
+      const url = src.replace(/\.js$/, '.wasm');
+      const bytes = fetch(url, { credentials: 'same-origin' });
+      bytes.catch(() => {});  // reported by instantiateFrom
       await addScript(src);
       factory = globalThis.createVramcalcExtras;
+      let fail;
+      failed = new Promise((_, reject) => {
+        fail = reject;
+      });
+      args = {
+        ...moduleArgs,
+        instantiateWasm(imports, receive) {
+          instantiateFrom(bytes, url, imports).then(({ instance, module }) => {
+            extrasModule = module;
+            receive(instance, module);
+          }, (e) => fail(new EstimateError({ code: 'load_failed', message: `The cost calculator module did not start: ${e?.message ?? e}` })));
+          return {}; // Emscripten's sign that the instance comes later
+        },
+      };
     }
-    const m = await start(factory, moduleArgs, 'cost calculator module');
+    const started = start(factory, args, 'cost calculator module');
+    const m = await (failed ? Promise.race([started, failed]) : started);
     const call = caller(m, 'cost calculator');
     return {
       version: m.version(),
