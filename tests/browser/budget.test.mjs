@@ -11,12 +11,14 @@
 // instead of constructors (the calculator module 52.0 KiB, was 57.3), then to 83 KiB with
 // WebAssembly's own exception handling in it (51.3 KiB, and its glue 2.6 KiB, was 4.0). The
 // requests fell from 10 to 6 with the first script in one file (its four chunks were a round trip
-// after it); each is fetched from the HTML, so the first result is one round trip after it.
+// after it); each is fetched from the HTML, so the first result is one round trip after it. The
+// budget rose to 84 KiB with the extras module compiled by the page (as its bytes arrive, with a
+// fallback for servers that give it another content type) and handed to the solvers' worker.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { firstResultBytes, openBrowser } from './harness.mjs';
 
-const BUDGET_GZIP = 83 * 1024;
+const BUDGET_GZIP = 84 * 1024;
 const TARGET_GZIP = 33 * 1024;
 const MAX_REQUESTS = 6;
 

@@ -1,10 +1,10 @@
 // The hardware section in headless Chromium: the verdict, fewest devices, RAM and speeds are the
 // native CLI's; errors sit next to their field with the core's message; settings survive a link.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { expectSearch, openBrowser } from './harness.mjs';
+import { dist, expectSearch, openBrowser } from './harness.mjs';
 import { axeViolations, native, openPage, screenshots } from './sections.mjs';
 
 let b;
@@ -27,6 +27,28 @@ const fits = async (page) => {
 };
 
 describe('the hardware section', () => {
+  test('the planner loads where the server gives its module another content type, and says so where it is missing', async () => {
+    // Compiled as it streams only when served as application/wasm: otherwise from its bytes.
+    const bytes = readFileSync(join(dist, 'vramcalc-extras.wasm'));
+    // No service worker, which would answer from its cache what the test changes.
+    const nosw = await openBrowser({ serviceWorkers: 'block' });
+    try {
+      const page = await nosw.context.newPage();
+      await page.route('**/vramcalc-extras.wasm', (r) => r.fulfill({ contentType: 'application/octet-stream', body: bytes }));
+      await page.goto(`${nosw.origin}/?gpu=rtx-4090`);
+      assert.equal(await fits(page), 'true');
+      await page.close();
+      // Missing: a message in the hardware section, and the memory result stays.
+      const missing = await openPage(nosw, '?gpu=rtx-4090', { block: '**/vramcalc-extras.wasm' });
+      await missing.page.waitForFunction(() => /did not start/.test(document.getElementById('hw-status').textContent));
+      assert.match(await text(missing.page, '#hw-status'), /^The cost calculator module did not start: \S/);
+      assert.equal(await missing.page.$eval('#total', (el) => el.dataset.bytes), String(native('--model', 'deepseek-r1-distill-qwen-7b').total_bytes));
+      assert.deepEqual(missing.problems.filter((p) => !/vramcalc-extras\.wasm|ERR_FAILED/.test(p)), []);
+    } finally {
+      await nosw.close();
+    }
+  });
+
   test('the device picker groups the catalog by class, with a custom device', async () => {
     const { page, problems } = await openPage(b);
     const groups = await page.$$eval('#f-gpu optgroup', (gs) => gs.map((g) => [g.label, g.children.length]));

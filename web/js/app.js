@@ -284,6 +284,8 @@ function startSections() {
       .then(() => {
         machine = m;
         update();
+      }, () => {
+        // No extras module: the hardware section says why; "Your machine" is not built.
       }));
     import('./cost.js').then((m) => {
       costSection = m;

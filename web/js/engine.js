@@ -299,6 +299,9 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
       };
     }
     const started = start(factory, args, 'cost calculator module');
+    // Both may reject (the glue's own promise too): the race's loser is handled here.
+    started.catch(() => {});
+    failed?.catch(() => {});
     const m = await (failed ? Promise.race([started, failed]) : started);
     const call = caller(m, 'cost calculator');
     return {
