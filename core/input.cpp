@@ -1,11 +1,11 @@
 #include "input.hpp"
 
 #include <cmath>
-#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
 #include "errors.hpp"
+#include "json_number.hpp"
 #include "labels.hpp"
 #include "text.hpp"
 
@@ -42,8 +42,7 @@ bool parse_decimal(const std::string& s, double* out) {
     if (exp_digits == 0) return false;
   }
   if (i != s.size()) return false;
-  // The grammar above is all strtod reads here (the core never sets a locale, so '.' is the point).
-  *out = std::strtod(s.c_str(), nullptr);
+  *out = decimal_value(s);
   return true;
 }
 

@@ -95,3 +95,53 @@ TEST_CASE("json_number has the fewest significant digits that read back, found b
     CHECK(digits_written(text) == fewest_digits(std::fabs(v)));
   }
 }
+
+// decimal_value against the C library's strtod (glibc natively, musl in WebAssembly: both round
+// correctly), on the texts where a reader is most easily wrong: halfway between two doubles
+// (printed exactly from long double, which holds the halfway point of any two doubles), a digit
+// either side of it, hundreds of digits, the ends of the range and subnormals.
+TEST_CASE("decimal_value reads decimals as a correctly rounding strtod does") {
+  using vramcalc::decimal_value;
+  const auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  const char* fixed[] = {"0", "-0", "+0.000", "1", "12", "-0.5", "1e9", "1E-9", "0.1", "3.0000000000000004",
+                         "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "1e309",
+                         "2.4703282292062327e-324", "2.4703282292062328e-324", "4.9e-324", "1e-400", "1e400",
+                         "9007199254740993", "9007199254740993.0000000000000000001", "123456789012345678901234567890",
+                         "0.000000000000000000000000000000000000000000001", "1e-99999999999", "1e99999999999",
+                         "00000000000000000000000001.5", "2.2250738585072011e-308", "2.2250738585072012e-308"};
+  for (const char* t : fixed) {
+    CAPTURE(t);
+    CHECK(same(decimal_value(t), std::strtod(t, nullptr)));
+  }
+  std::mt19937_64 rng(1075);
+  char buf[1200];
+  int halfway = 0;
+  for (int i = 0; i < 6000; ++i) {
+    uint64_t bits = rng() & ~(uint64_t(1) << 63);
+    if (i % 3 == 1) bits = (bits & (uint64_t(0x7ff) << 52)) | (rng() % 4);  // near a power of two
+    double v = 0;
+    std::memcpy(&v, &bits, sizeof v);
+    if (!std::isfinite(v)) continue;
+    const double up = std::nextafter(v, INFINITY);
+    std::string text;
+    if (i % 2 == 0 && std::isfinite(up)) {
+      std::snprintf(buf, sizeof buf, "%.780Le", (static_cast<long double>(v) + static_cast<long double>(up)) / 2);
+      text = buf;
+      ++halfway;
+      // A digit either side of the exact halfway point: "...5000e-3" -> "...4999e-3" / "...5001e-3".
+      if (rng() % 3 == 0) {
+        const size_t e = text.find('e');
+        size_t last = e - 1;
+        while (text[last] == '0') --last;
+        text.insert(last + 1, rng() % 2 ? "0000001" : "");
+        if (text[last + 1] != '0' && text[last] > '0') --text[last], text.insert(last + 1, "99999999");
+      }
+    } else {
+      std::snprintf(buf, sizeof buf, "%.*e", int(rng() % 25), v);
+      text = buf;
+    }
+    CAPTURE(text);
+    CHECK(same(decimal_value(text), std::strtod(text.c_str(), nullptr)));
+  }
+  CHECK(halfway > 2500);
+}
