@@ -331,5 +331,7 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
   extrasPromise.catch(() => {
     extrasPromise = null;
   });
-  return extrasPromise;
+  // Each caller goes on in a task of its own: the sections waiting for the module would otherwise
+  // all run in the microtasks of the one task in which it arrives (about 250 ms on a phone).
+  return extrasPromise.then((x) => new Promise((resolve) => setTimeout(() => resolve(x), 0)));
 }
