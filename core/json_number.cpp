@@ -240,13 +240,22 @@ double decimal_value(std::string_view text) {
     d.digits.resize(kKeep);
     d.digits += '1';
   }
-  // A first guess from the leading 19 digits, a few units in the last place off at most, then one
+  // A first guess from the leading 19 digits, some units in the last place off at most, then one
   // neighbour at a time towards the exact value, by the halfway points.
   uint64_t lead = 0;
   const size_t n = d.digits.size() < 19 ? d.digits.size() : 19;
   for (size_t j = 0; j < n; ++j) lead = lead * 10 + uint64_t(d.digits[j] - '0');
   const int scale = d.exp10 + int(d.digits.size() - n);
-  double g = double(lead) * std::pow(10.0, double(scale / 2)) * std::pow(10.0, double(scale - scale / 2));
+  // Powers of ten to 1e22 are exact doubles: one product or quotient is the answer itself when the
+  // leading digits are all there are (below 2^53) and the power is in the table; each further
+  // step by 1e22 adds at most half a unit in the last place.
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  double g = double(lead);
+  int k = scale;
+  for (; k > 22; k -= 22) g *= 1e22;
+  for (; k < -22; k += 22) g /= 1e22;
+  g = k >= 0 ? g * kPow10[k] : g / kPow10[-k];
   if (!(g > 0)) g = 5e-324;
   if (!std::isfinite(g)) g = 1.7976931348623157e308;
   for (;;) {
