@@ -3,16 +3,48 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 namespace vramcalc {
 
 namespace {
 
+// Decimal digits in place, no allocation (a number's text is written many times per estimate).
+// The longest held: the exact value of a double's halfway point, under 770 digits, or the 801 a
+// read number keeps.
+class Digits {
+ public:
+  static constexpr size_t kMax = 808;
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const char* data() const { return d_; }
+  char& operator[](size_t i) { return d_[i]; }
+  char operator[](size_t i) const { return d_[i]; }
+  char back() const { return d_[n_ - 1]; }
+  void push_back(char c) {
+    if (n_ < kMax) d_[n_++] = c;
+  }
+  void append(const char* p, size_t k) {
+    if (k > kMax - n_) k = kMax - n_;
+    std::memcpy(d_ + n_, p, k);
+    n_ += k;
+  }
+  void resize(size_t k) { n_ = k < n_ ? k : n_; }
+  void push_front(char c) {  // the last digit drops when full
+    const size_t keep = n_ < kMax ? n_ : kMax - 1;
+    std::memmove(d_ + 1, d_, keep);
+    d_[0] = c;
+    n_ = keep + 1;
+  }
+
+ private:
+  char d_[kMax];
+  size_t n_ = 0;
+};
+
 // A non-negative decimal, digits x 10^exp10: the digits most significant first, no leading or
 // trailing zeros (zero is no digits).
 struct Decimal {
-  std::string digits;
+  Digits digits;
   int exp10 = 0;
 };
 
@@ -28,16 +60,17 @@ void strip_trailing_zeros(Decimal* d) {
 // multiplied by 5^-b and the decimal point moves -b places. No binary-to-decimal step remains.
 Decimal exact(uint64_t a, int b) {
   constexpr uint64_t kBase = 1000000000;
-  std::vector<uint64_t> limbs;
-  for (uint64_t x = a; x > 0; x /= kBase) limbs.push_back(x % kBase);
+  uint64_t limbs[Digits::kMax / 9 + 2];  // a x 5^1076 at most: 2^55 x 5^1076 has 770 digits
+  size_t count = 0;
+  for (uint64_t x = a; x > 0; x /= kBase) limbs[count++] = x % kBase;
   const auto multiply = [&](uint64_t f) {
     uint64_t carry = 0;
-    for (uint64_t& l : limbs) {
-      const uint64_t p = l * f + carry;  // below 10^9 x 5.4 x 10^8 + carry: fits in 64 bits
-      l = p % kBase;
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t p = limbs[i] * f + carry;  // below 10^9 x 5.4 x 10^8 + carry: fits in 64 bits
+      limbs[i] = p % kBase;
       carry = p / kBase;
     }
-    for (; carry > 0; carry /= kBase) limbs.push_back(carry % kBase);
+    for (; carry > 0 && count < sizeof limbs / sizeof limbs[0]; carry /= kBase) limbs[count++] = carry % kBase;
   };
   Decimal d;
   if (b >= 0) {
@@ -50,12 +83,12 @@ Decimal exact(uint64_t a, int b) {
     }
     d.exp10 = b;
   }
-  for (size_t i = limbs.size(); i-- > 0;) {
+  for (size_t i = count; i-- > 0;) {
     char nine[10];
     uint64_t x = limbs[i];
     for (int j = 8; j >= 0; --j, x /= 10) nine[j] = char('0' + x % 10);
     int from = 0;
-    if (i + 1 == limbs.size()) {
+    if (i + 1 == count) {
       while (from < 8 && nine[from] == '0') ++from;
     }
     d.digits.append(nine + from, size_t(9 - from));
@@ -71,8 +104,10 @@ int compare(const Decimal& x, const Decimal& y) {
   // zeros, a string that is a prefix of the other is the smaller number).
   const long px = long(x.digits.size()) + x.exp10, py = long(y.digits.size()) + y.exp10;
   if (px != py) return px < py ? -1 : 1;
-  const int c = x.digits.compare(y.digits);
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  const size_t n = x.digits.size() < y.digits.size() ? x.digits.size() : y.digits.size();
+  const int c = std::memcmp(x.digits.data(), y.digits.data(), n);
+  if (c != 0) return c < 0 ? -1 : 1;
+  return x.digits.size() == y.digits.size() ? 0 : (x.digits.size() < y.digits.size() ? -1 : 1);
 }
 
 // A finite double above zero as m x 2^e, with the halfway points to its neighbours: a decimal
@@ -111,16 +146,18 @@ bool reads_back(const Decimal& d, const Binary& b, const Decimal& low, const Dec
 // x rounded to p significant digits, halves to the even digit (as printf rounds an exact tie).
 Decimal rounded(const Decimal& x, size_t p) {
   if (x.digits.size() <= p) return x;
-  Decimal r{x.digits.substr(0, p), x.exp10 + int(x.digits.size() - p)};
+  Decimal r = x;
+  r.digits.resize(p);
+  r.exp10 = x.exp10 + int(x.digits.size() - p);
   const char next = x.digits[p];
   // Past the next digit there is more only when it is not the last (the last is never a zero).
   const bool up = next > '5' || (next == '5' && (x.digits.size() > p + 1 || (r.digits.back() - '0') % 2 == 1));
   if (up) {
     size_t i = p;
     while (i > 0 && r.digits[i - 1] == '9') r.digits[--i] = '0';
-    if (i == 0) {
-      r.digits.insert(r.digits.begin(), '1');
-      r.digits.pop_back();
+    if (i == 0) {  // 999 -> 1000: one digit more, the trailing zero dropped below
+      r.digits.push_front('1');
+      r.digits.resize(p);
       ++r.exp10;
     } else {
       ++r.digits[i - 1];
@@ -159,7 +196,8 @@ std::string json_number(double v) {
   // own digits and from no fewer (any other number with fewer digits is at least 1 away).
   Decimal d;
   if (v < 9007199254740992.0 && v == std::floor(v)) {
-    d.digits = digits_of(uint64_t(v));
+    const std::string whole = digits_of(uint64_t(v));
+    d.digits.append(whole.data(), whole.size());
     strip_trailing_zeros(&d);
   } else {
     const Binary b = binary(v);
@@ -169,7 +207,7 @@ std::string json_number(double v) {
       if (reads_back(d, b, low, high)) break;
     }
   }
-  const std::string& digits = d.digits;
+  const std::string_view digits(d.digits.data(), d.digits.size());
   const int k = int(digits.size());
   const int n = k + d.exp10;  // where the decimal point goes, counted from the first digit
   if (k <= n && n <= 15) {  // 1234000.0
@@ -177,9 +215,9 @@ std::string json_number(double v) {
     out.append(size_t(n - k), '0');
     out += ".0";
   } else if (0 < n && n <= 15) {  // 12.34
-    out.append(digits, 0, size_t(n));
+    out += digits.substr(0, size_t(n));
     out += '.';
-    out.append(digits, size_t(n), std::string::npos);
+    out += digits.substr(size_t(n));
   } else if (-4 < n && n <= 0) {  // 0.001234
     out += "0.";
     out.append(size_t(-n), '0');
@@ -188,7 +226,7 @@ std::string json_number(double v) {
     out += digits[0];
     if (k > 1) {
       out += '.';
-      out.append(digits, 1, std::string::npos);
+      out += digits.substr(1);
     }
     const int x = n - 1;
     out += x < 0 ? "e-" : "e+";
@@ -205,12 +243,20 @@ double decimal_value(std::string_view text) {
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
   Decimal d;
   long exp10 = 0;
+  bool dropped = false;  // a nonzero digit past the Digits::kMax kept
   for (bool point = false; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '.') {
       point = true;
     } else if (c >= '0' && c <= '9') {
-      if (!(d.digits.empty() && c == '0')) d.digits += c;
+      if (!(d.digits.empty() && c == '0')) {
+        if (d.digits.size() < Digits::kMax) {
+          d.digits.push_back(c);
+        } else {
+          ++exp10;  // past what is kept: only its place counts (and that it is there, below)
+          dropped = dropped || c != '0';
+        }
+      }
       if (point) --exp10;
     } else {
       break;
@@ -232,13 +278,15 @@ double decimal_value(std::string_view text) {
   d.exp10 = int(exp10);
   strip_trailing_zeros(&d);
   // Digits past the 800th move the value past no double's halfway point (whose exact values have
-  // fewer significant digits): a 1 in their place stands for them (they hold a nonzero digit, as
-  // the last digit is not a zero).
+  // fewer significant digits): when some of them are not zero, a 1 in the 801st place stands for
+  // them.
   constexpr size_t kKeep = 800;
-  if (d.digits.size() > kKeep + 1) {
-    d.exp10 += int(d.digits.size() - kKeep - 1);
+  if (dropped || d.digits.size() > kKeep + 1) {
+    const int top_place = int(d.digits.size()) + d.exp10;
     d.digits.resize(kKeep);
-    d.digits += '1';
+    while (d.digits.size() < kKeep) d.digits.push_back('0');
+    d.digits.push_back('1');
+    d.exp10 = top_place - int(kKeep + 1);
   }
   // A first guess from the leading 19 digits, some units in the last place off at most, then one
   // neighbour at a time towards the exact value, by the halfway points.

@@ -144,4 +144,27 @@ TEST_CASE("decimal_value reads decimals as a correctly rounding strtod does") {
     CHECK(same(decimal_value(text), std::strtod(text.c_str(), nullptr)));
   }
   CHECK(halfway > 2500);
+  // Past the 800 digits kept: a halfway point written with 900 and more digits, exactly (a tie, to
+  // the even neighbour) and with a 1 far beyond it (just above: up), and 1 plus a 1 at the 851st.
+  for (int i = 0; i < 200; ++i) {
+    uint64_t bits = rng() & ~(uint64_t(1) << 63);
+    if (i % 2 == 0) bits &= (uint64_t(1) << 52) - 1;  // subnormal: the longest halfway points
+    double v = 0;
+    std::memcpy(&v, &bits, sizeof v);
+    const double up = std::nextafter(v, INFINITY);
+    if (!std::isfinite(v) || !std::isfinite(up)) continue;
+    std::snprintf(buf, sizeof buf, "%.780Le", (static_cast<long double>(v) + static_cast<long double>(up)) / 2);
+    const std::string text = buf;
+    const size_t e = text.find('e');
+    for (const char* tail : {"0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+                             "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001"}) {
+      const std::string longer = text.substr(0, e) + tail + text.substr(e);
+      CAPTURE(longer);
+      CHECK(same(decimal_value(longer), std::strtod(longer.c_str(), nullptr)));
+    }
+  }
+  const std::string one = "1." + std::string(850, '0') + "1";
+  CHECK(same(decimal_value(one), 1.0));
+  const std::string many = std::string(300, '7') + std::string(600, '3') + "e-700";
+  CHECK(same(decimal_value(many), std::strtod(many.c_str(), nullptr)));
 }
