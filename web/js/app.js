@@ -1,6 +1,6 @@
 // The calculator's UI: reads the form, asks the engine, renders what it returns. No memory math
 // here: every byte count comes from the core.
-import { EstimateError, loadEngine } from './engine.js';
+import { EstimateError, loadEngine, nextTask } from './engine.js';
 import { fmtBytes, fmtInt, sentence, short } from './format.js';
 import { setValue } from './forms.js';
 import { patchHtml } from './patch.js';
@@ -386,7 +386,6 @@ function withPlanner(then) {
 
 // One estimate per step, with a yield between steps, so the tables' thirteen estimates never make
 // one long task; a newer call (another context or unit) makes an older one stop.
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 let tablesRun = 0;
 async function renderTables() {
   // The smallest-device column needs the planner; until it is loaded the pre-rendered tables stay.

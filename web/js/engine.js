@@ -112,6 +112,9 @@ export function fieldArgs(request, defaults) {
  * @param {{create?: Function, moduleArgs?: object}} [options] the Emscripten factory (default: the
  *   page's global createVramcalcModule) and extra settings for it (locateFile, instantiateWasm).
  */
+/** Resolves in a task of its own (after the browser has had a chance to paint and take input). */
+export const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
   const m = calculatorApi(await start(create, moduleArgs, 'calculator module'));
   const call = caller(m, 'calculator');
@@ -333,5 +336,5 @@ export function loadExtras({ create, moduleArgs = {}, src = 'vramcalc-extras.js'
   });
   // Each caller goes on in a task of its own: the sections waiting for the module would otherwise
   // all run in the microtasks of the one task in which it arrives (about 250 ms on a phone).
-  return extrasPromise.then((x) => new Promise((resolve) => setTimeout(() => resolve(x), 0)));
+  return extrasPromise.then((x) => nextTask().then(() => x));
 }
