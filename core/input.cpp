@@ -13,15 +13,6 @@ namespace vramcalc {
 
 using nlohmann::json;
 
-namespace {
-
-std::string trimmed(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r')) --b;
-  return s.substr(a, b - a);
-}
-
 // A decimal number in plain or scientific notation ("12", "-0.5", "1e9"), nothing else: no hex,
 // no "inf" or "nan", no trailing text (std::stod accepts all of those).
 bool parse_decimal(const std::string& s, double* out) {
@@ -44,6 +35,15 @@ bool parse_decimal(const std::string& s, double* out) {
   if (i != s.size()) return false;
   *out = decimal_value(s);
   return true;
+}
+
+namespace {
+
+std::string trimmed(const std::string& s) {
+  size_t a = 0, b = s.size();
+  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n' || s[a] == '\r')) ++a;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r')) --b;
+  return s.substr(a, b - a);
 }
 
 std::string code_for(const std::string& field) { return "invalid_" + field.substr(0, field.find('.')); }

@@ -20,6 +20,10 @@ uint64_t read_whole_number(const nlohmann::json& v, const std::string& field, ui
 // first-result module).
 uint64_t whole_number_from_text(const std::string& field, const std::string& text, uint64_t max_value);
 
+// A decimal number in plain or scientific notation ("12", "-0.5", "1e9"), nothing else, read
+// exactly (decimal_value); false for any other text.
+bool parse_decimal(const std::string& s, double* out);
+
 // A finite real number. Throws InputError("invalid_<field>", field, ...).
 double read_real_number(const nlohmann::json& v, const std::string& field);
 
