@@ -107,14 +107,14 @@ export function fieldArgs(request, defaults) {
   return bad >= 0 ? { needs: FIELDS[bad] } : { args };
 }
 
+/** Resolves in a task of its own (after the browser has had a chance to paint and take input). */
+export const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
  * Resolves to { estimate(request) -> result, catalog, version }; rejects with EstimateError.
  * @param {{create?: Function, moduleArgs?: object}} [options] the Emscripten factory (default: the
  *   page's global createVramcalcModule) and extra settings for it (locateFile, instantiateWasm).
  */
-/** Resolves in a task of its own (after the browser has had a chance to paint and take input). */
-export const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 export async function loadEngine({ create = globalThis.createVramcalcModule, moduleArgs = {} } = {}) {
   const m = calculatorApi(await start(create, moduleArgs, 'calculator module'));
   const call = caller(m, 'calculator');
